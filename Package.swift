@@ -1,0 +1,100 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Settings every Zooter target shares (applied in the loop at the bottom).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let serviceDependencies: [Target.Dependency] = [
+    "ZooterServiceKit", "ZooterRPC", "ZooterWire",
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+]
+let executableDependencies: [Target.Dependency] = [
+    "ZooterServiceKit", "ZooterRPC", "ZooterWire",
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+]
+
+let package = Package(
+    name: "Zooter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "zooter-router", targets: ["zooter-router"]),
+        .executable(name: "zooter-reward", targets: ["zooter-reward"]),
+        .executable(name: "zooter-tagger", targets: ["zooter-tagger"]),
+        .executable(name: "zooter-trainer", targets: ["zooter-trainer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // MARK: C libraries (shim headers only)
+        .systemLibrary(
+            name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
+        .systemLibrary(
+            name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
+        // protoc-c output for Protos/, committed; regenerate with scripts/gen-protos.
+        .target(name: "ZooterProtoC", dependencies: ["CProtobufC"]),
+
+        // MARK: Wrappers (the only Swift code that touches the C libraries)
+        .target(name: "ZooterHTTP2", dependencies: ["CNGHTTP2"]),
+        .target(name: "ZooterWire", dependencies: ["CProtobufC", "ZooterProtoC"]),
+
+        // MARK: Transport
+        .target(
+            name: "ZooterRPC",
+            dependencies: [
+                "ZooterHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+
+        // MARK: Services
+        .target(
+            name: "ZooterServiceKit",
+            dependencies: [
+                "ZooterRPC", "ZooterWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .target(name: "ZooterTagger", dependencies: serviceDependencies),
+        .target(name: "ZooterReward", dependencies: serviceDependencies),
+        .target(name: "ZooterRouter", dependencies: serviceDependencies),
+
+        // MARK: Executables (thin @main wrappers)
+        .executableTarget(name: "zooter-router", dependencies: ["ZooterRouter"] + executableDependencies),
+        .executableTarget(name: "zooter-reward", dependencies: ["ZooterReward"] + executableDependencies),
+        .executableTarget(name: "zooter-tagger", dependencies: ["ZooterTagger"] + executableDependencies),
+        .executableTarget(name: "zooter-trainer", dependencies: executableDependencies),
+
+        // MARK: Tests
+        .testTarget(name: "ZooterHTTP2Tests", dependencies: ["ZooterHTTP2"]),
+        .testTarget(name: "ZooterWireTests", dependencies: ["ZooterWire"]),
+        .testTarget(
+            name: "ZooterServiceKitTests",
+            dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "ZooterRPCTests",
+            dependencies: [
+                "ZooterRPC", "ZooterHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
+}

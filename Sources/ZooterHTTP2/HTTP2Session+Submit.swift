@@ -1,0 +1,109 @@
+internal import CNGHTTP2
+
+extension HTTP2Session {
+    /// Server: sends response headers. With `hasBody` false the headers carry END_STREAM (a gRPC
+    /// trailers-only response); otherwise the body follows through `send(streamID:bytes:)` and
+    /// `finish(streamID:trailers:)`.
+    public func respond(streamID: Int32, headers: [HeaderField], hasBody: Bool) throws(HTTP2Error) {
+        if hasBody { outbound[streamID] = Outbound() }
+        let rc = withHeaderBlock(headers) { nva, count in
+            CNGHTTP2_submit_response(session, streamID, nva, count, hasBody ? HTTP2Callbacks.readBody : nil)
+        }
+        if rc < 0 { outbound[streamID] = nil }
+        try check(rc, "submit_response")
+    }
+
+    /// Client: opens a stream with request headers; the body follows through `send` and `finish`.
+    /// Returns the new stream id.
+    public func request(headers: [HeaderField]) throws(HTTP2Error) -> Int32 {
+        let streamID = withHeaderBlock(headers) { nva, count in
+            CNGHTTP2_submit_request(session, nva, count, HTTP2Callbacks.readBody)
+        }
+        try check(streamID, "submit_request")
+        outbound[streamID] = Outbound()
+        return streamID
+    }
+
+    /// Queues body bytes on a stream opened by `respond(hasBody: true)` or `request`.
+    /// Returns false when the stream is already gone (reset or closed): the bytes are dropped.
+    @discardableResult
+    public func send(streamID: Int32, bytes: [UInt8]) -> Bool {
+        guard outbound[streamID] != nil else { return false }
+        outbound[streamID]!.bytes.append(contentsOf: bytes)
+        resumeIfDeferred(streamID)
+        return true
+    }
+
+    /// Ends a stream's body: with `trailers` they follow the data (gRPC status), otherwise the
+    /// last DATA frame carries END_STREAM. Returns false when the stream is already gone.
+    @discardableResult
+    public func finish(streamID: Int32, trailers: [HeaderField]? = nil) -> Bool {
+        guard outbound[streamID] != nil else { return false }
+        outbound[streamID]!.finished = true
+        outbound[streamID]!.trailers = trailers
+        resumeIfDeferred(streamID)
+        return true
+    }
+
+    /// Server: once our response has ended the stream (END_STREAM sent), reset it with NO_ERROR so
+    /// a client still sending stops (gRPC allows this when the server answers early). Resetting
+    /// right away instead could overtake the response: nghttp2 does not keep the two in order.
+    public func resetAfterResponse(streamID: Int32) {
+        resetAfterEnd.insert(streamID)
+    }
+
+    /// Resets a stream with an HTTP/2 error code (e.g. 0x8 CANCEL, 0x7 REFUSED_STREAM).
+    public func reset(streamID: Int32, errorCode: UInt32) {
+        outbound[streamID] = nil
+        // Fails only for stream 0 (NGHTTP2_ERR_INVALID_ARGUMENT), which we never pass.
+        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode)
+    }
+
+    /// Server, first phase of a graceful shutdown: GOAWAY with the maximum stream id, telling the
+    /// client to stop opening streams while those in flight may still arrive.
+    public func announceShutdown() {
+        // NGHTTP2_ERR_INVALID_STATE for a client session: we only call this on servers.
+        _ = nghttp2_submit_shutdown_notice(session)
+    }
+
+    /// Second phase (or an immediate close): GOAWAY naming the last stream we processed.
+    public func goAway(errorCode: UInt32 = 0) {
+        let last = nghttp2_session_get_last_proc_stream_id(session)
+        _ = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), last, errorCode, nil, 0)
+    }
+
+    /// Sends a PING (the peer's ACK is handled by nghttp2).
+    public func ping() {
+        _ = nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+    }
+
+    func resumeIfDeferred(_ streamID: Int32) {
+        guard outbound[streamID]?.deferred == true else { return }
+        outbound[streamID]!.deferred = false
+        _ = nghttp2_session_resume_data(session, streamID)
+    }
+
+    /// Lays out a header list as nghttp2 name/value pairs backed by one contiguous byte buffer
+    /// (nghttp2 copies them inside the submit call, so the buffer only has to outlive `body`).
+    func withHeaderBlock<R>(_ headers: [HeaderField], _ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
+        var storage: [UInt8] = []
+        var spans: [(Int, Int, Int, Int)] = []
+        spans.reserveCapacity(headers.count)
+        for field in headers {
+            let nameStart = storage.count
+            storage.append(contentsOf: field.name.utf8)
+            let valueStart = storage.count
+            storage.append(contentsOf: field.value.utf8)
+            spans.append((nameStart, valueStart - nameStart, valueStart, storage.count - valueStart))
+        }
+        if storage.isEmpty { storage.append(0) }
+        return storage.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            let nva = spans.map { span in
+                nghttp2_nv(name: base + span.0, value: base + span.2, namelen: span.1, valuelen: span.3,
+                           flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue))
+            }
+            return nva.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// How a client connects and the limits it enforces.
+public struct ClientConfiguration: Sendable {
+    /// Largest response message accepted (from its length prefix) → RESOURCE_EXHAUSTED above it.
+    public var maxReceiveMessageSize: Int
+    /// Largest request message sent.
+    public var maxSendMessageSize: Int
+    /// How long establishing a TCP connection may take before the address counts as unavailable.
+    public var connectTimeout: Duration
+    /// Deadline for calls that set none (nil: wait indefinitely).
+    public var defaultTimeout: Duration?
+    /// Event loop threads the client owns.
+    public var eventLoopThreads: Int
+
+    public init(
+        maxReceiveMessageSize: Int = 4 << 20, maxSendMessageSize: Int = 4 << 20,
+        connectTimeout: Duration = .seconds(5), defaultTimeout: Duration? = nil, eventLoopThreads: Int = 1
+    ) {
+        self.maxReceiveMessageSize = maxReceiveMessageSize
+        self.maxSendMessageSize = maxSendMessageSize
+        self.connectTimeout = connectTimeout
+        self.defaultTimeout = defaultTimeout
+        self.eventLoopThreads = eventLoopThreads
+    }
+}
+
+/// A completed call's response: the messages in order and the trailing metadata.
+public struct ClientResponse: Sendable {
+    public var messages: [[UInt8]]
+    public var initialMetadata: Metadata
+    public var trailingMetadata: Metadata
+
+    /// The single message of a unary response.
+    public var message: [UInt8] { messages.first ?? [] }
+}

@@ -1,0 +1,162 @@
+import NIOCore
+import ZooterHTTP2
+
+/// One client-side HTTP/2 connection: multiplexes calls as streams of one nghttp2 session.
+final class ClientConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let authority: String
+    var session: HTTP2Session?
+    var context: ChannelHandlerContext?
+    var calls: [Int32: ClientCall] = [:]
+    /// The server sent GOAWAY (or the connection failed): no new streams here.
+    private(set) var isUsable = true
+
+    init(authority: String) {
+        self.authority = authority
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        session = try? HTTP2Session(role: .client)
+        if session == nil { isUsable = false }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        flush()
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let session else { return }
+        do {
+            for event in try session.receive(unwrapInboundIn(data).readableBytesView) { handle(event) }
+        } catch {
+            isUsable = false
+            failAll(RPCError(code: .unavailable, message: "the server broke the HTTP/2 protocol: \(error)"))
+            context.close(promise: nil)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flush()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isUsable = false
+        failAll(RPCError(code: .unavailable, message: "the connection to \(authority) closed before the call completed"))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        isUsable = false
+        context.close(promise: nil)
+    }
+
+    /// Starts a call on a new stream (on the loop).
+    func start(_ call: ClientCall) {
+        guard isUsable, let session, let context else {
+            return call.fail(RPCError(code: .unavailable, message: "the connection to \(authority) is not usable"))
+        }
+        var headers = [
+            HeaderField(":method", "POST"), HeaderField(":scheme", "http"), HeaderField(":path", call.path),
+            HeaderField(":authority", authority), HeaderField("content-type", "application/grpc"),
+            HeaderField("te", "trailers"), HeaderField("user-agent", "zooter-grpc/1"),
+            HeaderField("grpc-accept-encoding", "identity"),
+        ]
+        if let timeout = call.timeout { headers.append(HeaderField("grpc-timeout", GRPCTimeout.encode(timeout))) }
+        headers += call.metadata.headerFields
+        let streamID: Int32
+        do {
+            streamID = try session.request(headers: headers)
+        } catch {
+            isUsable = false
+            return call.fail(RPCError(code: .unavailable, message: "cannot open a stream to \(authority): \(error)"))
+        }
+        calls[streamID] = call
+        session.send(streamID: streamID, bytes: framed(call.request))
+        session.finish(streamID: streamID)
+        if let timeout = call.timeout {
+            call.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
+                guard let call = calls.removeValue(forKey: streamID) else { return }
+                self.session?.reset(streamID: streamID, errorCode: 8)  // CANCEL
+                call.fail(RPCError(code: .deadlineExceeded, message: "no response from \(authority) within \(timeout)"))
+                flush()
+            }
+        }
+        flush()
+    }
+
+    func handle(_ event: HTTP2Event) {
+        switch event {
+        case .headers(let streamID, let fields, let endStream):
+            guard let call = calls[streamID] else { return }
+            if !call.sawHeaders {
+                call.sawHeaders = true
+                call.initialMetadata = Metadata(headers: fields)
+                let contentType = fields.first(named: "content-type") ?? ""
+                if !endStream, fields.first(named: ":status") != "200" || !contentType.hasPrefix("application/grpc") {
+                    return finish(streamID, with: ClientCall.status(from: fields))
+                }
+            }
+            if endStream {
+                let status = ClientCall.status(from: fields)
+                if status.code == .ok {
+                    if call.deframer.hasPartialMessage {
+                        return finish(streamID, with: RPCError(code: .internal, message: "the response ended in the middle of a message"))
+                    }
+                    calls[streamID] = nil
+                    call.succeed(trailers: status.metadata)
+                } else {
+                    finish(streamID, with: status)
+                }
+            }
+        case .data(let streamID, let bytes):
+            session?.consume(streamID: streamID, count: bytes.count)
+            guard let call = calls[streamID] else { return }
+            do throws(MessageDeframer.Failure) {
+                for message in try call.deframer.append(bytes) {
+                    if let onMessage = call.onMessage { onMessage(message) } else { call.messages.append(message) }
+                }
+            } catch {
+                session?.reset(streamID: streamID, errorCode: 8)
+                switch error {
+                case .tooLarge(let length, let limit):
+                    finish(streamID, with: RPCError(code: .resourceExhausted, message: "response message of \(length) bytes exceeds the client's limit of \(limit) bytes"))
+                case .compressed:
+                    finish(streamID, with: RPCError(code: .internal, message: "the server sent a compressed message although we accept only identity"))
+                }
+            }
+        case .endOfData:
+            break
+        case .streamClosed(let streamID, let errorCode):
+            guard calls[streamID] != nil else { return }
+            let error = errorCode == 7
+                ? RPCError(code: .unavailable, message: "\(authority) refused the stream (it is shutting down or at its stream limit)")
+                : RPCError(code: errorCode == 8 ? .cancelled : .internal,
+                           message: "\(authority) reset the stream (HTTP/2 error \(errorCode)) before sending a status")
+            finish(streamID, with: error)
+        case .goAway:
+            isUsable = false
+        }
+    }
+
+    func finish(_ streamID: Int32, with error: RPCError) {
+        calls.removeValue(forKey: streamID)?.fail(error)
+    }
+
+    func failAll(_ error: RPCError) {
+        let pending = calls
+        calls.removeAll()
+        for call in pending.values { call.fail(error) }
+    }
+
+    func flush() {
+        guard let session, let context, let bytes = try? session.takeOutbound() else { return }
+        if !bytes.isEmpty {
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+        }
+        for event in session.takeEvents() { handle(event) }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A gRPC client over h2c: one multiplexed HTTP/2 connection per backend address, calls spread
+/// round-robin over the addresses, and failover to the next address on UNAVAILABLE.
+///
+/// `target` is a comma-separated list of `host:port`; a host name expands to every address it
+/// resolves to, so one DNS name in front of N replicas spreads the load over all of them.
+public final class GRPCClient: Sendable {
+    public let configuration: ClientConfiguration
+    let subchannels: [Subchannel]
+    let group: MultiThreadedEventLoopGroup
+    private let next = Atomic<Int>(0)
+
+    public init(target: String, configuration: ClientConfiguration = ClientConfiguration()) throws(RPCError) {
+        self.configuration = configuration
+        let endpoints = try GRPCClient.resolve(target)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
+        self.group = group
+        self.subchannels = endpoints.map {
+            Subchannel(host: $0.host, port: $0.port, group: group, connectTimeout: configuration.connectTimeout)
+        }
+    }
+
+    /// The `host:port` addresses this client spreads calls over.
+    public var addresses: [String] { subchannels.map(\.address) }
+
+    /// A unary call. Fails over to the next address when one is unavailable (each address tried
+    /// at most once per call); any other status is returned to the caller as an `RPCError`.
+    public func unary(
+        path: String, request: [UInt8], metadata: Metadata = Metadata(), timeout: Duration? = nil
+    ) async throws(RPCError) -> ClientResponse {
+        try await call(path: path, request: request, metadata: metadata, timeout: timeout, onMessage: nil)
+    }
+
+    /// A server-streaming call: `onMessage` sees each message as it arrives (on an event loop:
+    /// keep it quick); returns the trailing metadata once the server sends an OK status.
+    public func serverStreaming(
+        path: String, request: [UInt8], metadata: Metadata = Metadata(), timeout: Duration? = nil,
+        onMessage: @escaping @Sendable ([UInt8]) -> Void
+    ) async throws(RPCError) -> ClientResponse {
+        try await call(path: path, request: request, metadata: metadata, timeout: timeout, onMessage: onMessage)
+    }
+
+    func call(
+        path: String, request: [UInt8], metadata: Metadata, timeout: Duration?,
+        onMessage: (@Sendable ([UInt8]) -> Void)?
+    ) async throws(RPCError) -> ClientResponse {
+        guard request.count <= configuration.maxSendMessageSize else {
+            throw RPCError(code: .resourceExhausted, message: "request message of \(request.count) bytes exceeds the client's send limit of \(configuration.maxSendMessageSize) bytes")
+        }
+        let deadline = (timeout ?? configuration.defaultTimeout).map { ContinuousClock.now + $0 }
+        let first = next.add(1, ordering: .relaxed).oldValue
+        var lastError = RPCError(code: .unavailable, message: "no address to call")
+        for offset in 0..<subchannels.count {
+            let subchannel = subchannels[(first + offset) % subchannels.count]
+            let remaining = deadline.map { $0 - ContinuousClock.now }
+            if let remaining, remaining <= .zero {
+                throw RPCError(code: .deadlineExceeded, message: "the deadline passed before \(path) completed")
+            }
+            do throws(RPCError) {
+                return try await attempt(subchannel, path: path, request: request, metadata: metadata,
+                                         timeout: remaining, onMessage: onMessage)
+            } catch {
+                lastError = error
+                guard error.code == .unavailable else { throw error }
+            }
+        }
+        throw lastError
+    }
+
+    private func attempt(
+        _ subchannel: Subchannel, path: String, request: [UInt8], metadata: Metadata, timeout: Duration?,
+        onMessage: (@Sendable ([UInt8]) -> Void)?
+    ) async throws(RPCError) -> ClientResponse {
+        let maxReceive = configuration.maxReceiveMessageSize
+        do {
+            let connection = try await subchannel.connection().get()
+            let loop = connection.channel.eventLoop
+            let promise = loop.makePromise(of: ClientResponse.self)
+            loop.execute {
+                let call = ClientCall(path: path, request: request, metadata: metadata, timeout: timeout,
+                                      maxReceive: maxReceive, promise: promise, onMessage: onMessage)
+                connection.handler.value.start(call)
+            }
+            return try await promise.futureResult.get()
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(code: .unavailable, message: "cannot connect to \(subchannel.address): \(error)", cause: error)
+        }
+    }
+
+    /// Closes every connection and the client's event loops.
+    public func close() async {
+        for subchannel in subchannels { await subchannel.close() }
+        try? await group.shutdownGracefully()
+    }
+
+    /// Splits "host:port,host:port" and expands host names to all their addresses.
+    static func resolve(_ target: String) throws(RPCError) -> [(host: String, port: Int)] {
+        var endpoints: [(host: String, port: Int)] = []
+        for part in target.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+            guard let colon = part.lastIndex(of: ":"), let port = Int(part[part.index(after: colon)...]),
+                  (1...65_535).contains(port) else {
+                throw RPCError(code: .invalidArgument, message: "target '\(part)' is not host:port")
+            }
+            var host = String(part[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            if host.isEmpty { throw RPCError(code: .invalidArgument, message: "target '\(part)' has no host") }
+            if isNumericAddress(host) {
+                endpoints.append((host, port))
+            } else {
+                let resolved = Host(name: host).addresses
+                if resolved.isEmpty { throw RPCError(code: .unavailable, message: "host name '\(host)' does not resolve") }
+                var seen = Set<String>()
+                for address in resolved where seen.insert(address).inserted { endpoints.append((address, port)) }
+            }
+        }
+        if endpoints.isEmpty { throw RPCError(code: .invalidArgument, message: "no target given: expected host:port[,host:port...]") }
+        return endpoints
+    }
+
+    static func isNumericAddress(_ host: String) -> Bool {
+        host.contains(":") || host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." }
+    }
+}

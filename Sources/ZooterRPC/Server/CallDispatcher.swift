@@ -1,0 +1,53 @@
+import Synchronization
+
+/// Runs handlers off the event loops, as children of the server's task group, and bounds how
+/// many calls may be queued or running at once.
+final class CallDispatcher: Sendable {
+    typealias Job = @Sendable () async -> Void
+
+    enum Admission { case accepted, overloaded, stopped }
+
+    let maxInFlight: Int
+    private let inFlight = Atomic<Int>(0)
+    private let jobs: AsyncStream<Job>
+    private let continuation: AsyncStream<Job>.Continuation
+
+    init(maxInFlight: Int) {
+        self.maxInFlight = maxInFlight
+        (jobs, continuation) = AsyncStream.makeStream(of: Job.self)
+    }
+
+    /// Calls queued or running right now.
+    var inFlightCount: Int { inFlight.load(ordering: .relaxed) }
+
+    /// Queues a job unless the server is at its in-flight bound or no longer running.
+    func submit(_ job: @escaping Job) -> Admission {
+        if inFlight.add(1, ordering: .relaxed).newValue > maxInFlight {
+            inFlight.subtract(1, ordering: .relaxed)
+            return .overloaded
+        }
+        switch continuation.yield(job) {
+        case .enqueued: return .accepted
+        default:
+            inFlight.subtract(1, ordering: .relaxed)
+            return .stopped
+        }
+    }
+
+    /// Runs jobs until `stop()` and then until every accepted job has finished.
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            for await job in jobs {
+                group.addTask {
+                    await job()
+                    self.inFlight.subtract(1, ordering: .relaxed)
+                }
+            }
+        }
+    }
+
+    /// No new jobs; `run()` returns once the accepted ones finish.
+    func stop() {
+        continuation.finish()
+    }
+}

@@ -1,0 +1,155 @@
+public import Logging
+import NIOCore
+import NIOPosix
+public import ServiceLifecycle
+import Synchronization
+
+/// A gRPC server over h2c (HTTP/2 with prior knowledge): NIO event loops for the sockets, one
+/// nghttp2 session per connection, handlers on a structured task group off the loops.
+///
+/// Run it as a `Service`: `run()` binds, serves until graceful shutdown (SIGTERM through a
+/// `ServiceGroup`, or `beginGracefulShutdown()`), then stops accepting, sends a two-phase
+/// GOAWAY on every connection, drains in-flight calls for at most `drainTimeout`, and returns.
+public final class GRPCServer: Service, Sendable {
+    public let configuration: ServerConfiguration
+    let methods: MethodTable
+    let logger: Logger
+    let dispatcher: CallDispatcher
+    let counters = StatusCounters()
+    let group: MultiThreadedEventLoopGroup
+
+    private struct State {
+        var port: Int?
+        var portWaiters: [CheckedContinuation<Int, any Error>] = []
+        var serverChannel: (any Channel)?
+        var connections: [ObjectIdentifier: any Channel] = [:]
+        var shuttingDown = false
+        var failure: (any Error)?
+    }
+    private let state = Mutex(State())
+
+    public init(configuration: ServerConfiguration, methods: [RPCMethod], logger: Logger) {
+        self.configuration = configuration
+        self.methods = MethodTable(methods)
+        self.logger = logger
+        self.dispatcher = CallDispatcher(maxInFlight: configuration.maxInFlightCalls)
+        let threads = configuration.eventLoopThreads > 0 ? configuration.eventLoopThreads : System.coreCount
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+    }
+
+    /// The bound port, once `run()` has bound (waits for it).
+    public func listeningPort() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<Int, any Error>? = state.withLock { state in
+                if let port = state.port { return .success(port) }
+                if let failure = state.failure { return .failure(failure) }
+                state.portWaiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+
+    public func run() async throws {
+        let channel: any Channel
+        do {
+            channel = try await makeBootstrap().bind(host: configuration.host, port: configuration.port).get()
+        } catch {
+            let waiters = state.withLock { state in
+                state.failure = error
+                defer { state.portWaiters = [] }
+                return state.portWaiters
+            }
+            waiters.forEach { $0.resume(throwing: error) }
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        let port = channel.localAddress?.port ?? configuration.port
+        let waiters = state.withLock { state in
+            state.port = port
+            state.serverChannel = channel
+            defer { state.portWaiters = [] }
+            return state.portWaiters
+        }
+        waiters.forEach { $0.resume(returning: port) }
+        logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { tasks in
+                tasks.addTask { await self.dispatcher.run() }
+                try? await channel.closeFuture.get()
+                await self.drain()
+            }
+        } onGracefulShutdown: {
+            self.beginGracefulShutdown()
+        }
+        try? await group.shutdownGracefully()
+        logger.info("stopped", metadata: ["calls": "\(callStatusCounts)"])
+    }
+
+    /// Calls finished so far, by status name.
+    public var callStatusCounts: [String: Int] { counters.snapshot }
+
+    /// Stops accepting and starts draining; `run()` returns when the drain is over.
+    public func beginGracefulShutdown() {
+        let channel = state.withLock { state -> (any Channel)? in
+            guard !state.shuttingDown else { return nil }
+            state.shuttingDown = true
+            return state.serverChannel
+        }
+        guard let channel else { return }
+        logger.info("shutting down: no new connections, draining calls")
+        channel.close(promise: nil)
+    }
+
+    /// GOAWAY on every connection, wait until they close or the drain timeout passes, close the rest.
+    private func drain() async {
+        let connections = state.withLock { Array($0.connections.values) }
+        for connection in connections {
+            connection.pipeline.fireUserInboundEventTriggered(GracefulShutdownEvent())
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now + configuration.drainTimeout
+        while clock.now < deadline {
+            let open = state.withLock { $0.connections.count }
+            if open == 0 && dispatcher.inFlightCount == 0 { break }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let leftovers = state.withLock { Array($0.connections.values) }
+        if !leftovers.isEmpty {
+            logger.info("drain timeout: closing connections", metadata: ["connections": "\(leftovers.count)"])
+        }
+        for connection in leftovers { try? await connection.close() }
+        dispatcher.stop()
+    }
+
+    private func makeBootstrap() -> ServerBootstrap {
+        ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.track(channel)
+                    let handler = ServerConnectionHandler(
+                        configuration: configuration, methods: methods, dispatcher: dispatcher,
+                        counters: counters, logger: logger)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+    }
+
+    /// Registers a connection so a shutdown can reach it; refuses it if shutdown has begun.
+    private func track(_ channel: any Channel) throws {
+        let id = ObjectIdentifier(channel)
+        let accepted = state.withLock { state -> Bool in
+            guard !state.shuttingDown else { return false }
+            state.connections[id] = channel
+            return true
+        }
+        guard accepted else { throw ChannelError.ioOnClosedChannel }
+        channel.closeFuture.whenComplete { [self] _ in
+            _ = state.withLock { $0.connections.removeValue(forKey: id) }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import NIOCore
+import ZooterHTTP2
+
+extension ServerConnectionHandler {
+    /// Runs the call's handler: trivial ones inline, the rest on the dispatcher's task group.
+    func run(streamID: Int32, request: [UInt8]) {
+        guard let stream = streams[streamID], let method = stream.method, let callContext = stream.context,
+              let context else { return }
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        let admission: CallDispatcher.Admission
+        switch method.handler {
+        case .inline(let handler):
+            do {
+                succeed(streamID, message: try handler(request, callContext))
+            } catch {
+                fail(streamID, RPCError(mapping: error))
+            }
+            return
+        case .unary(let handler):
+            admission = dispatcher.submit {
+                let result = await HandlerExecution.run(callContext) { try await handler(request, callContext) }
+                loop.execute { bound.value.complete(streamID, result.map { Optional($0) }) }
+            }
+        case .serverStreaming(let handler):
+            let writer: RPCMethod.ResponseWriter = { message in
+                try await loop.submit { try bound.value.stream(streamID, message: message) }.get()
+            }
+            admission = dispatcher.submit {
+                let result = await HandlerExecution.run(callContext) {
+                    try await handler(request, callContext, writer)
+                    return []
+                }
+                loop.execute { bound.value.complete(streamID, result.map { _ in nil }) }
+            }
+        }
+        switch admission {
+        case .accepted:
+            break
+        case .overloaded:
+            fail(streamID, RPCError(
+                code: .resourceExhausted,
+                message: "the server is at its limit of \(dispatcher.maxInFlight) calls in flight; retry with backoff"))
+        case .stopped:
+            fail(streamID, RPCError(code: .unavailable, message: "the server is shutting down; retry on another replica"))
+        }
+    }
+
+    /// A handler finished (called on the loop): send its result if the call is still open.
+    func complete(_ streamID: Int32, _ result: Result<[UInt8]?, RPCError>) {
+        guard let stream = streams[streamID], stream.phase == .running else { return }
+        switch result {
+        case .success(let message): succeed(streamID, message: message)
+        case .failure(let error): fail(streamID, error)
+        }
+        flushSoon()
+    }
+
+    /// Sends one message of a server-streaming response.
+    func stream(_ streamID: Int32, message: [UInt8]) throws {
+        guard let stream = streams[streamID], stream.phase == .running, let session else {
+            throw RPCError(code: .cancelled, message: "the call is no longer open")
+        }
+        guard message.count <= configuration.maxSendMessageSize else {
+            throw RPCError(code: .resourceExhausted, message: "response message of \(message.count) bytes exceeds the send limit of \(configuration.maxSendMessageSize) bytes")
+        }
+        if !stream.headersSent { try sendResponseHeaders(streamID) }
+        session.send(streamID: streamID, bytes: framed(message))
+        flushSoon()
+    }
+
+    /// OK: headers (if not yet sent), the message (if any), trailers with grpc-status 0.
+    func succeed(_ streamID: Int32, message: [UInt8]?) {
+        guard let stream = streams[streamID], let session else { return }
+        if let message, message.count > configuration.maxSendMessageSize {
+            return fail(streamID, RPCError(
+                code: .resourceExhausted,
+                message: "response message of \(message.count) bytes exceeds the send limit of \(configuration.maxSendMessageSize) bytes"))
+        }
+        do {
+            if !stream.headersSent { try sendResponseHeaders(streamID) }
+            if let message { session.send(streamID: streamID, bytes: framed(message)) }
+            session.finish(streamID: streamID, trailers: statusFields(.ok, nil, stream.context?.trailers))
+            markDone(streamID)
+        } catch {
+            markDone(streamID)
+            session.reset(streamID: streamID, errorCode: 2)  // INTERNAL_ERROR
+        }
+    }
+
+    /// A failed call: trailers-only when nothing was sent yet, otherwise trailers.
+    func fail(_ streamID: Int32, _ error: RPCError) {
+        guard let stream = streams[streamID], stream.phase != .done, let session else { return }
+        if stream.headersSent {
+            session.finish(streamID: streamID, trailers: statusFields(error.code, error.message, error.metadata))
+            markDone(streamID)
+        } else {
+            reject(streamID, error)
+        }
+    }
+
+    /// A trailers-only response (HEADERS with END_STREAM) carrying the status.
+    func reject(_ streamID: Int32, httpStatus: String = "200", _ error: RPCError) {
+        var fields = [HeaderField(":status", httpStatus), HeaderField("content-type", "application/grpc")]
+        if error.code == .unimplemented { fields.append(HeaderField("grpc-accept-encoding", "identity")) }
+        fields += statusFields(error.code, error.message, error.metadata)
+        do {
+            try session?.respond(streamID: streamID, headers: fields, hasBody: false)
+            // The client may still be sending (we answered from the headers or the length prefix):
+            // RST_STREAM NO_ERROR after the status tells it to stop, as the gRPC spec allows.
+            if streams[streamID]?.clientEnded == false { session?.resetAfterResponse(streamID: streamID) }
+        } catch {
+            session?.reset(streamID: streamID, errorCode: 2)
+        }
+        markDone(streamID)
+    }
+
+    func sendResponseHeaders(_ streamID: Int32) throws {
+        try session?.respond(streamID: streamID, headers: [
+            HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"),
+            HeaderField("grpc-accept-encoding", "identity"),
+        ], hasBody: true)
+        streams[streamID]?.headersSent = true
+    }
+
+    func statusFields(_ code: StatusCode, _ message: String?, _ metadata: Metadata?) -> [HeaderField] {
+        counters.record(code)
+        var fields = [HeaderField("grpc-status", String(code.rawValue))]
+        if let message, !message.isEmpty { fields.append(HeaderField("grpc-message", PercentEncoding.encode(message))) }
+        if let metadata { fields += metadata.headerFields }
+        return fields
+    }
+
+    func markDone(_ streamID: Int32) {
+        guard streams[streamID] != nil else { return }
+        streams[streamID]!.phase = .done
+        streams[streamID]!.deadlineTimer?.cancel()
+        streams[streamID]!.deadlineTimer = nil
+    }
+}

@@ -1,0 +1,172 @@
+import Logging
+import NIOCore
+import ZooterHTTP2
+
+/// Asks a connection to shut down gracefully (two-phase GOAWAY, then close once idle).
+struct GracefulShutdownEvent: Sendable {}
+
+/// One server-side HTTP/2 connection: owns its `HTTP2Session` and runs on the channel's loop.
+///
+/// Bytes from the socket go into the session; the events it returns drive one `ServerStream`
+/// per call; responses go back through the session and are flushed once per read burst.
+final class ServerConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let configuration: ServerConfiguration
+    let methods: MethodTable
+    let dispatcher: CallDispatcher
+    let counters: StatusCounters
+    let logger: Logger
+    var session: HTTP2Session?
+    var streams: [Int32: ServerStream] = [:]
+    var context: ChannelHandlerContext?
+    var idleTimer: Scheduled<Void>?
+    var draining = false
+    /// The second GOAWAY went out: no new stream can arrive.
+    var finalGoAwaySent = false
+    var closing = false
+    var reading = false
+
+    init(configuration: ServerConfiguration, methods: MethodTable, dispatcher: CallDispatcher, counters: StatusCounters, logger: Logger) {
+        self.counters = counters
+        self.configuration = configuration
+        self.methods = methods
+        self.dispatcher = dispatcher
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let settings = HTTP2Settings(maxConcurrentStreams: UInt32(configuration.maxConcurrentStreams))
+        do {
+            session = try HTTP2Session(role: .server, settings: settings)
+        } catch {
+            logger.error("cannot create an HTTP/2 session", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+        }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        flush()
+        armIdleTimer()
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let session, !closing else { return }
+        let buffer = unwrapInboundIn(data)
+        reading = true
+        do {
+            let events = try session.receive(buffer.readableBytesView)
+            for event in events { handle(event) }
+        } catch {
+            // Not HTTP/2 (garbage, HTTP/1.1) or a fatal protocol error: nghttp2 queued a GOAWAY
+            // where it could; send it and close.
+            logger.debug("closing connection after protocol error", metadata: ["error": "\(error)"])
+            flush()
+            closing = true
+            context.close(promise: nil)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        reading = false
+        flush()
+        closeIfDone()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // The peer vanished: every call still running is cancelled.
+        for (_, stream) in streams {
+            stream.deadlineTimer?.cancel()
+            stream.context?.cancel()
+        }
+        streams.removeAll()
+        idleTimer?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is GracefulShutdownEvent {
+            beginDrain()
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    // MARK: Writing
+
+    /// Sends whatever the session has queued.
+    func flush() {
+        guard let session, let context else { return }
+        do {
+            let bytes = try session.takeOutbound()
+            if !bytes.isEmpty {
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+            }
+            // Streams that closed because our last frame went out.
+            for event in session.takeEvents() { handle(event) }
+        } catch {
+            logger.debug("closing connection after send error", metadata: ["error": "\(error)"])
+            closing = true
+            context.close(promise: nil)
+        }
+    }
+
+    /// Flushes now unless a read burst is in progress (then `channelReadComplete` flushes once).
+    func flushSoon() {
+        if !reading { flush(); closeIfDone() }
+    }
+
+    // MARK: Lifecycle
+
+    func armIdleTimer() {
+        idleTimer?.cancel()
+        guard let context else { return }
+        let loop = context.eventLoop.assumeIsolated()
+        idleTimer = loop.scheduleTask(in: TimeAmount(configuration.idleTimeout)) { [self] in
+            guard streams.isEmpty, !closing else { return }
+            logger.debug("closing idle connection")
+            session?.goAway()
+            flush()
+            closing = true
+            self.context?.close(promise: nil)
+        }
+    }
+
+    /// Phase one: GOAWAY with the maximum stream id; phase two, a moment later (enough for
+    /// requests already on the wire), GOAWAY with the last stream we accepted.
+    func beginDrain() {
+        guard !draining, let context else { return }
+        draining = true
+        session?.announceShutdown()
+        flush()
+        let loop = context.eventLoop.assumeIsolated()
+        loop.scheduleTask(in: .milliseconds(100)) { [self] in
+            session?.goAway()
+            finalGoAwaySent = true
+            flush()
+            closeIfDone()
+        }
+    }
+
+    /// Closes a draining connection once its last call has finished.
+    func closeIfDone() {
+        guard finalGoAwaySent, streams.isEmpty, !closing, let session, !session.wantsWrite else { return }
+        closing = true
+        context?.close(promise: nil)
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

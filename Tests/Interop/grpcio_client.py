@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Interop: the reference Python gRPC client (grpcio) calls a Zooter server.
+
+Stubs for the health protocol are generated from Protos/ with grpcio-tools at run time (never
+committed). Prints one JSON object with what it observed; the Swift test asserts on it.
+Usage: grpcio_client.py --port N [--echo]   (--echo: also call the test.Echo raw-bytes service)
+"""
+import argparse, importlib, json, os, sys, tempfile, time
+
+import grpc
+from grpc_tools import protoc
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def generate_stubs(out_dir, protos):
+    """Generates Python modules for Protos/ files. The health proto is copied under another name
+    first: its path grpc/health/v1 would collide with the installed grpc package."""
+    import shutil
+    src = os.path.join(out_dir, "src")
+    shutil.copytree(os.path.join(ROOT, "Protos"), src)
+    shutil.copy(os.path.join(src, "grpc/health/v1/health.proto"), os.path.join(src, "health_stub.proto"))
+    protos = ["health_stub.proto" if p == "grpc/health/v1/health.proto" else p for p in protos]
+    args = ["protoc", f"-I{src}", f"--python_out={out_dir}", f"--grpc_python_out={out_dir}"]
+    include = os.path.join(os.path.dirname(protoc.__file__), "_proto")
+    args.append(f"-I{include}")
+    if protoc.main(args + protos) != 0:
+        sys.exit("grpc_tools.protoc failed")
+    sys.path.insert(0, out_dir)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--echo", action="store_true")
+    opts = parser.parse_args()
+    out = tempfile.mkdtemp(prefix="zooter-stubs-")
+    generate_stubs(out, ["grpc/health/v1/health.proto"])
+    health_pb2 = importlib.import_module("health_stub_pb2")
+    result = {}
+    channel = grpc.insecure_channel(f"127.0.0.1:{opts.port}")
+    grpc.channel_ready_future(channel).result(timeout=10)
+
+    check = channel.unary_unary("/grpc.health.v1.Health/Check",
+                                request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
+                                response_deserializer=health_pb2.HealthCheckResponse.FromString)
+    result["health"] = health_pb2.HealthCheckResponse.ServingStatus.Name(
+        check(health_pb2.HealthCheckRequest(service=""), timeout=5).status)
+    try:
+        check(health_pb2.HealthCheckRequest(service="no.such.Service"), timeout=5)
+        result["health_unknown"] = "OK"
+    except grpc.RpcError as error:
+        result["health_unknown"] = error.code().name
+
+    if opts.echo:
+        echo = channel.unary_unary("/test.Echo/Echo")
+        response, call = echo.with_call(b"\x01\x02\x03", metadata=[("x-echo", "hi"), ("x-data-bin", b"\x00\xff")], timeout=5)
+        result["echo"] = list(response)
+        result["echo_trailers"] = {k: (v if isinstance(v, str) else list(v)) for k, v in call.trailing_metadata()}
+        try:
+            channel.unary_unary("/test.Echo/Fail")(b"", timeout=5)
+        except grpc.RpcError as error:
+            result["fail"] = [error.code().name, error.details()]
+        try:
+            channel.unary_unary("/test.Echo/Slow")(b"", timeout=0.2)
+        except grpc.RpcError as error:
+            result["slow"] = error.code().name
+        try:
+            channel.unary_unary("/test.Echo/Missing")(b"", timeout=5)
+        except grpc.RpcError as error:
+            result["missing"] = error.code().name
+        stream = channel.unary_stream("/test.Echo/Count")
+        result["count"] = [list(m)[0] for m in stream(b"\x05", timeout=5)]
+        try:
+            echo(b"\x00" * (5 << 20), timeout=5)
+        except grpc.RpcError as error:
+            result["oversized"] = error.code().name
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+import NIOCore
+import NIOPosix
+import Testing
+import ZooterHTTP2
+import ZooterRPC
+
+/// The bad-input matrix: each case gets the right status or a clean close, and the server then
+/// serves the next good call.
+@Suite(.timeLimit(.minutes(1))) struct BadInputTests {
+    let group = MultiThreadedEventLoopGroup.singleton
+
+    func expectStillServing(_ port: Int) async throws {
+        let client = try GRPCClient(target: "127.0.0.1:\(port)")
+        #expect(try await client.unary(path: "/test.Echo/Echo", request: [42]).message == [42])
+        await client.close()
+    }
+
+    func rawCall(_ port: Int, _ headers: [HeaderField], _ body: [[UInt8]], endStream: Bool = true) async throws -> [[HeaderField]] {
+        let connection = try await RawConnection.connect(port: port, group: group)
+        defer { connection.channel.close(promise: nil) }
+        return try await connection.call(headers: headers, body: body, endStream: endStream)
+    }
+
+    @Test func getIsRejectedWith405() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            let blocks = try await rawCall(port, grpcHeaders(path: "/test.Echo/Echo", method: "GET"), [])
+            #expect(blocks.httpStatus == "405")
+            #expect(blocks.grpcStatus == "12")
+            try await expectStillServing(port)
+        }
+    }
+
+    @Test func wrongContentTypeIsRejectedWith415() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            let blocks = try await rawCall(port, grpcHeaders(path: "/test.Echo/Echo", contentType: "application/json"), [Array("{}".utf8)])
+            #expect(blocks.httpStatus == "415")
+            #expect(blocks.grpcMessage?.contains("application/json") == true)
+            try await expectStillServing(port)
+        }
+    }
+
+    @Test func unknownMethodIsRejectedOnHeaders() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            // No body and no END_STREAM: the answer must come from the headers alone.
+            let blocks = try await rawCall(port, grpcHeaders(path: "/test.Echo/Missing"), [], endStream: false)
+            #expect(blocks.grpcStatus == "12")
+            try await expectStillServing(port)
+        }
+    }
+
+    @Test func compressedFlagIsUnimplementedWithAcceptEncoding() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            let blocks = try await rawCall(port, grpcHeaders(path: "/test.Echo/Echo"), [[1, 0, 0, 0, 1, 9]])
+            #expect(blocks.grpcStatus == "12")
+            #expect(blocks.first?.first(named: "grpc-accept-encoding") == "identity")
+            let encoded = try await rawCall(port, grpcHeaders(path: "/test.Echo/Echo", extra: [HeaderField("grpc-encoding", "gzip")]), [[0, 0, 0, 0, 0]])
+            #expect(encoded.grpcStatus == "12")
+            try await expectStillServing(port)
+        }
+    }
+
+    @Test func truncatedFrameIsInternal() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            let blocks = try await rawCall(port, grpcHeaders(path: "/test.Echo/Echo"), [[0, 0, 0, 0, 10, 1, 2, 3]])
+            #expect(blocks.grpcStatus == "13")
+            #expect(blocks.grpcMessage?.contains("truncated") == true)
+            try await expectStillServing(port)
+        }
+    }
+
+    @Test func oversizedPrefixIsRejectedBeforeTheBodyArrives() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            // Announce 5 MiB, send none of it, keep the stream open: the status comes anyway.
+            let blocks = try await rawCall(port, grpcHeaders(path: "/test.Echo/Echo"), [[0, 0, 0x50, 0, 0]], endStream: false)
+            #expect(blocks.grpcStatus == "8")
+            try await expectStillServing(port)
+        }
+    }
+
+    @Test func malformedTimeoutIsInvalidArgument() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            let blocks = try await rawCall(port, grpcHeaders(path: "/test.Echo/Echo", extra: [HeaderField("grpc-timeout", "soon")]), [[0, 0, 0, 0, 0]])
+            #expect(blocks.grpcStatus == "3")
+            try await expectStillServing(port)
+        }
+    }
+
+    @Test func garbageInsteadOfPrefaceClosesTheConnection() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            for garbage in [Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), [UInt8](repeating: 0xFF, count: 64)] {
+                let connection = try await RawConnection.connect(port: port, group: group)
+                try await connection.write(garbage)
+                for await _ in connection.inbound {}  // ends when the server closes
+                #expect(!connection.channel.isActive)
+            }
+            try await expectStillServing(port)
+        }
+    }
+
+    @Test func clientVanishingMidCallCancelsTheHandler() async throws {
+        let observations = Observations()
+        try await withTestServer(echoMethods(observations)) { _, port in
+            let connection = try await RawConnection.connect(port: port, group: group)
+            let session = try HTTP2Session(role: .client)
+            let streamID = try session.request(headers: grpcHeaders(path: "/test.Echo/Slow"))
+            session.send(streamID: streamID, bytes: [0, 0, 0, 0, 0])
+            session.finish(streamID: streamID)
+            try await connection.write(try session.takeOutbound())
+            try await Task.sleep(for: .milliseconds(200))
+            try await connection.channel.close()
+            for _ in 0..<100 where observations.events.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(observations.events == ["cancelled:true"])
+            try await expectStillServing(port)
+        }
+    }
+}

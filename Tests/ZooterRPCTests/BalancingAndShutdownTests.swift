@@ -1,0 +1,98 @@
+import Testing
+import ZooterRPC
+
+@Suite(.timeLimit(.minutes(1))) struct BalancingAndShutdownTests {
+    /// A method that answers with a server's own tag, to see where calls land.
+    static func tagged(_ tag: UInt8) -> [RPCMethod] {
+        [.unary("/test.Echo/Who") { _, _ in [tag] }]
+    }
+
+    @Test func roundRobinSpreadsCallsOverAllAddresses() async throws {
+        try await withTestServer(Self.tagged(1)) { _, portA in
+            try await withTestServer(Self.tagged(2)) { _, portB in
+                let client = try GRPCClient(target: "127.0.0.1:\(portA), 127.0.0.1:\(portB)")
+                var counts: [UInt8: Int] = [:]
+                for _ in 0..<20 {
+                    counts[try await client.unary(path: "/test.Echo/Who", request: []).message[0], default: 0] += 1
+                }
+                #expect(counts == [1: 10, 2: 10])
+                await client.close()
+            }
+        }
+    }
+
+    @Test func failsOverWhenAnAddressIsDown() async throws {
+        // Find a port nobody listens on: bind, note it, shut the server down.
+        let deadPort = try await withTestServer(Self.tagged(0)) { _, port in port }
+        try await withTestServer(Self.tagged(2)) { _, port in
+            let client = try GRPCClient(target: "127.0.0.1:\(deadPort),127.0.0.1:\(port)")
+            for _ in 0..<6 {
+                #expect(try await client.unary(path: "/test.Echo/Who", request: []).message == [2])
+            }
+            await client.close()
+        }
+    }
+
+    @Test func allAddressesDownIsUnavailable() async throws {
+        let deadPort = try await withTestServer(Self.tagged(0)) { _, port in port }
+        let client = try GRPCClient(target: "127.0.0.1:\(deadPort)")
+        await #expect { try await client.unary(path: "/test.Echo/Who", request: []) } throws: { error in
+            let error = error as! RPCError
+            return error.code == .unavailable && error.message.contains("127.0.0.1:\(deadPort)")
+        }
+        await client.close()
+    }
+
+    @Test func hostNamesExpandToTheirAddresses() async throws {
+        try await withTestServer(Self.tagged(3)) { _, port in
+            let client = try GRPCClient(target: "localhost:\(port)")
+            #expect(client.addresses.contains("127.0.0.1:\(port)"))
+            #expect(try await client.unary(path: "/test.Echo/Who", request: []).message == [3])
+            await client.close()
+        }
+        #expect(throws: RPCError.self) { try GRPCClient(target: "no-port") }
+        #expect(throws: RPCError.self) { try GRPCClient(target: "") }
+    }
+
+    @Test func gracefulShutdownDrainsInFlightCalls() async throws {
+        let observations = Observations()
+        let server = GRPCServer(configuration: ServerConfiguration(eventLoopThreads: 1), methods: echoMethods(observations), logger: quietLogger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            let port = try await server.listeningPort()
+            let client = try GRPCClient(target: "127.0.0.1:\(port)")
+            _ = try await client.unary(path: "/test.Echo/Echo", request: [])  // connected
+            async let slow = client.unary(path: "/test.Echo/Sleep", request: [30])  // 300 ms
+            try await Task.sleep(for: .milliseconds(100))
+            server.beginGracefulShutdown()
+            // The call that was in flight completes; the server then exits by itself.
+            #expect(try await slow.message == [30])
+            try await group.waitForAll()
+            #expect(observations.events == ["slept"])
+            // New calls are refused now.
+            await #expect { try await client.unary(path: "/test.Echo/Echo", request: []) } throws: { error in
+                (error as! RPCError).code == .unavailable
+            }
+            await client.close()
+        }
+    }
+
+    @Test func inFlightBoundRejectsExcessWithResourceExhausted() async throws {
+        let config = ServerConfiguration(maxInFlightCalls: 2, eventLoopThreads: 1)
+        try await withTestServer(echoMethods(), configuration: config) { _, port in
+            let client = try GRPCClient(target: "127.0.0.1:\(port)")
+            let codes = try await withThrowingTaskGroup(of: StatusCode.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        do { _ = try await client.unary(path: "/test.Echo/Sleep", request: [20]); return .ok }
+                        catch { return (error as? RPCError)?.code ?? .unknown }
+                    }
+                }
+                return try await group.reduce(into: [StatusCode]()) { $0.append($1) }
+            }
+            #expect(codes.filter { $0 == .ok }.count == 2)
+            #expect(codes.filter { $0 == .resourceExhausted }.count == 4)
+            await client.close()
+        }
+    }
+}

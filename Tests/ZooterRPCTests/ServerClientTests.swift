@@ -1,0 +1,113 @@
+import Testing
+import ZooterRPC
+
+@Suite(.timeLimit(.minutes(1))) struct ServerClientTests {
+    @Test func unaryEchoWithMetadataBothWays() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            let client = try GRPCClient(target: "127.0.0.1:\(port)")
+            var metadata = Metadata()
+            metadata.add("x-echo", "hello")
+            metadata.add("x-data-bin", binary: [0, 1, 2, 255])
+            let response = try await client.unary(path: "/test.Echo/Echo", request: [1, 2, 3], metadata: metadata)
+            #expect(response.message == [1, 2, 3])
+            #expect(response.trailingMetadata["x-echo"] == "hello")
+            #expect(response.trailingMetadata["x-data-len"] == "4")
+            let inline = try await client.unary(path: "/test.Echo/Inline", request: [1, 2, 3])
+            #expect(inline.message == [3, 2, 1])
+            // An empty message is a valid message.
+            #expect(try await client.unary(path: "/test.Echo/Echo", request: []).message == [])
+            await client.close()
+        }
+    }
+
+    @Test func errorStatusAndUnicodeMessageReachTheCaller() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            let client = try GRPCClient(target: "127.0.0.1:\(port)")
+            await #expect { try await client.unary(path: "/test.Echo/Fail", request: []) } throws: { error in
+                let error = error as! RPCError
+                return error.code == .invalidArgument && error.message == "query must not be empty — got ''"
+            }
+            await client.close()
+        }
+    }
+
+    @Test func unknownServiceAndMethodAreUnimplemented() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            let client = try GRPCClient(target: "127.0.0.1:\(port)")
+            await #expect { try await client.unary(path: "/test.Echo/Nope", request: []) } throws: { error in
+                let error = error as! RPCError
+                return error.code == .unimplemented && error.message.contains("unknown method")
+            }
+            await #expect { try await client.unary(path: "/no.Such/Thing", request: []) } throws: { error in
+                let error = error as! RPCError
+                return error.code == .unimplemented && error.message.contains("unknown service no.Such")
+            }
+            // The connection keeps serving.
+            #expect(try await client.unary(path: "/test.Echo/Echo", request: [5]).message == [5])
+            await client.close()
+        }
+    }
+
+    @Test func deadlineExpiresDuringHandlerAndHandlerIsCancelled() async throws {
+        let observations = Observations()
+        try await withTestServer(echoMethods(observations)) { _, port in
+            let client = try GRPCClient(target: "127.0.0.1:\(port)")
+            let start = ContinuousClock.now
+            await #expect { try await client.unary(path: "/test.Echo/Slow", request: [], timeout: .milliseconds(200)) } throws: { error in
+                (error as! RPCError).code == .deadlineExceeded
+            }
+            #expect(ContinuousClock.now - start < .seconds(5))
+            // The handler learns it was cancelled, both through Task cancellation and its context.
+            for _ in 0..<100 where observations.events.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(observations.events == ["cancelled:true"])
+            #expect(try await client.unary(path: "/test.Echo/Echo", request: [7]).message == [7])
+            await client.close()
+        }
+    }
+
+    @Test func oversizedRequestAndResponseAreResourceExhausted() async throws {
+        let config = ServerConfiguration(maxReceiveMessageSize: 1 << 20, maxSendMessageSize: 2 << 20, eventLoopThreads: 1)
+        try await withTestServer(echoMethods(), configuration: config) { _, port in
+            let client = try GRPCClient(target: "127.0.0.1:\(port)", configuration: ClientConfiguration(maxSendMessageSize: 8 << 20))
+            await #expect { try await client.unary(path: "/test.Echo/Echo", request: [UInt8](repeating: 0, count: (1 << 20) + 1)) } throws: { error in
+                let error = error as! RPCError
+                return error.code == .resourceExhausted && error.message.contains("exceeds the limit of 1048576 bytes")
+            }
+            await #expect { try await client.unary(path: "/test.Echo/Big", request: [3]) } throws: { error in
+                (error as! RPCError).code == .resourceExhausted
+            }
+            // Exactly at the limit is fine.
+            let atLimit = try await client.unary(path: "/test.Echo/Echo", request: [UInt8](repeating: 9, count: 1 << 20))
+            #expect(atLimit.message.count == 1 << 20)
+            await client.close()
+        }
+    }
+
+    @Test func serverStreamingDeliversMessagesInOrder() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            let client = try GRPCClient(target: "127.0.0.1:\(port)")
+            let seen = Observations()
+            _ = try await client.serverStreaming(path: "/test.Echo/Count", request: [50]) { message in
+                seen.record(String(message[0]))
+            }
+            #expect(seen.events == (0..<50).map(String.init))
+            await client.close()
+        }
+    }
+
+    @Test func manyConcurrentCallsMultiplexOnOneConnection() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            let client = try GRPCClient(target: "127.0.0.1:\(port)")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<500 {
+                    group.addTask {
+                        let response = try await client.unary(path: "/test.Echo/Echo", request: [UInt8(i % 256), 1])
+                        #expect(response.message == [UInt8(i % 256), 1])
+                    }
+                }
+                try await group.waitForAll()
+            }
+            await client.close()
+        }
+    }
+}

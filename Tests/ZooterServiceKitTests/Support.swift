@@ -1,0 +1,39 @@
+import Foundation
+import Logging
+import ZooterRPC
+
+let quietLogger = Logger(label: "zooter.test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+/// Runs a real server on 127.0.0.1:0 around `body`, then shuts it down gracefully.
+func withTestServer<T: Sendable>(
+    _ methods: [RPCMethod], _ body: @Sendable (Int) async throws -> T
+) async throws -> T {
+    let server = GRPCServer(configuration: ServerConfiguration(eventLoopThreads: 1), methods: methods, logger: quietLogger)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.run() }
+        let port = try await server.listeningPort()
+        let result: Result<T, any Error>
+        do { result = .success(try await body(port)) } catch { result = .failure(error) }
+        server.beginGracefulShutdown()
+        try await group.waitForAll()
+        return try result.get()
+    }
+}
+
+/// The repository root (tests run from anywhere).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Runs a Python interop script to completion and returns its stdout.
+func runPython(_ script: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
