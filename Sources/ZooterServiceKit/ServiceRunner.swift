@@ -15,6 +15,7 @@ public enum ServiceRunner {
     }
 
     /// Bootstraps logging once, for `main`: stderr, the level from `--log-level`.
+    @discardableResult
     public static func bootstrapLogging(level: String) -> Logger.Level {
         let parsed = Logger.Level(rawValue: level.lowercased()) ?? .info
         LoggingSystem.bootstrap { label in

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Logging
+import ZooterServiceKit
+import ZooterRouter
+
+@main
+struct RouterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zooter-router", abstract: "Serves zooter.v1.Router and grpc.health.v1.Health over gRPC (h2c).")
+
+    @OptionGroup var server: ServerOptions
+    @OptionGroup var router: RouterOptions
+
+    func run() async throws {
+        ServiceRunner.bootstrapLogging(level: server.logLevel)
+        let logger = Logger(label: "zooter.router")
+        let app = try RouterApp.build(server: server, router: router, logger: logger)
+        try await ServiceRunner.run(app, logger: logger)
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Logging
+import ZooterServiceKit
+import ZooterTagger
+
+@main
+struct TaggerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zooter-tagger", abstract: "Serves zooter.v1.Tagger and grpc.health.v1.Health over gRPC (h2c).")
+
+    @OptionGroup var server: ServerOptions
+    @OptionGroup var tagger: TaggerOptions
+
+    func run() async throws {
+        ServiceRunner.bootstrapLogging(level: server.logLevel)
+        let logger = Logger(label: "zooter.tagger")
+        let app = try TaggerApp.build(server: server, tagger: tagger, logger: logger)
+        try await ServiceRunner.run(app, logger: logger)
+    }
+}

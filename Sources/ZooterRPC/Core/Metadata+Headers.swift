@@ -3,8 +3,11 @@ import ZooterHTTP2
 extension Metadata {
     /// Header names the transport owns; they never appear as custom metadata.
     static func isReserved(_ name: String) -> Bool {
-        name.hasPrefix(":") || name.hasPrefix("grpc-") || name == "content-type" || name == "te"
-            || name == "user-agent" || name == "content-length" || name == "accept-encoding"
+        guard let first = name.utf8.first, first != UInt8(ascii: ":") else { return true }
+        switch name {
+        case "content-type", "te", "user-agent", "content-length", "accept-encoding": return true
+        default: return first == UInt8(ascii: "g") && name.hasPrefix("grpc-")
+        }
     }
 
     /// Custom metadata from received header fields (reserved names skipped, `-bin` decoded;

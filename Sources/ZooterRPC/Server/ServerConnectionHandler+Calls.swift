@@ -3,9 +3,8 @@ import ZooterHTTP2
 
 extension ServerConnectionHandler {
     /// Runs the call's handler: trivial ones inline, the rest on the dispatcher's task group.
-    func run(streamID: Int32, request: [UInt8]) {
-        guard let stream = streams[streamID], let method = stream.method, let callContext = stream.context,
-              let context else { return }
+    func run(_ stream: ServerStream, streamID: Int32, request: [UInt8]) {
+        guard let method = stream.method, let callContext = stream.context, let context else { return }
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
         let admission: CallDispatcher.Admission
@@ -132,9 +131,9 @@ extension ServerConnectionHandler {
     }
 
     func markDone(_ streamID: Int32) {
-        guard streams[streamID] != nil else { return }
-        streams[streamID]!.phase = .done
-        streams[streamID]!.deadlineTimer?.cancel()
-        streams[streamID]!.deadlineTimer = nil
+        guard let stream = streams[streamID] else { return }
+        stream.phase = .done
+        stream.deadlineTimer?.cancel()
+        stream.deadlineTimer = nil
     }
 }

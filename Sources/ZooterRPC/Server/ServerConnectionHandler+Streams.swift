@@ -6,9 +6,9 @@ extension ServerConnectionHandler {
         switch event {
         case .headers(let streamID, let fields, let endStream):
             if streams[streamID] == nil {
-                streams[streamID] = .rejected(maxMessageSize: configuration.maxReceiveMessageSize)
-                streams[streamID]!.clientEnded = endStream
-                open(streamID: streamID, headers: fields)
+                let stream = ServerStream(maxMessageSize: configuration.maxReceiveMessageSize, clientEnded: endStream)
+                streams[streamID] = stream
+                open(stream, streamID: streamID, headers: fields)
             }
             if endStream { endOfRequest(streamID: streamID) }
         case .data(let streamID, let bytes):
@@ -24,17 +24,14 @@ extension ServerConnectionHandler {
                 stream.deadlineTimer?.cancel()
                 stream.context?.cancel()
             }
-            if streams.isEmpty { armIdleTimer() }
+            if streams.isEmpty { lastIdleStart = .now() }
         case .goAway:
             break
         }
     }
 
     /// Validates request headers; on success the stream starts receiving its message.
-    func open(streamID: Int32, headers: [HeaderField]) {
-        idleTimer?.cancel()
-        idleTimer = nil
-        let maxSize = configuration.maxReceiveMessageSize
+    func open(_ stream: ServerStream, streamID: Int32, headers: [HeaderField]) {
 
         let method = headers.first(named: ":method") ?? ""
         let path = headers.first(named: ":path") ?? ""
@@ -65,33 +62,28 @@ extension ServerConnectionHandler {
             timeout = parsed
             deadline = .now + parsed
         }
-        let callContext = ServerContext(path: path, metadata: Metadata(headers: headers), deadline: deadline)
-        var stream = ServerStream(
-            phase: .receiving, method: resolved, deframer: MessageDeframer(maxMessageSize: maxSize), context: callContext,
-            clientEnded: streams[streamID]?.clientEnded ?? false)
+        stream.context = ServerContext(path: path, metadata: Metadata(headers: headers), deadline: deadline)
+        stream.method = resolved
+        stream.phase = .receiving
         if let timeout, let context {
             stream.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
                 deadlineExpired(streamID: streamID)
             }
         }
-        streams[streamID] = stream
     }
 
     func receive(streamID: Int32, bytes: [UInt8]) {
-        guard var stream = streams[streamID], stream.phase == .receiving else { return }
+        guard let stream = streams[streamID], stream.phase == .receiving else { return }
         do throws(MessageDeframer.Failure) {
             let messages = try stream.deframer.append(bytes)
             for message in messages {
                 if stream.request != nil {
-                    streams[streamID] = stream
                     return fail(streamID, RPCError(
                         code: .internal, message: "a unary or server-streaming call carries exactly one request message; got more"))
                 }
                 stream.request = message
             }
-            streams[streamID] = stream
         } catch {
-            streams[streamID] = stream
             switch error {
             case .tooLarge(let length, let limit):
                 fail(streamID, RPCError(
@@ -112,8 +104,9 @@ extension ServerConnectionHandler {
         guard let request = stream.request else {
             return fail(streamID, RPCError(code: .internal, message: "the request carried no message"))
         }
-        streams[streamID]!.phase = .running
-        run(streamID: streamID, request: request)
+        stream.phase = .running
+        stream.request = nil
+        run(stream, streamID: streamID, request: request)
     }
 
     func deadlineExpired(streamID: Int32) {

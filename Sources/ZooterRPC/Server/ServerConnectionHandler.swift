@@ -22,6 +22,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var streams: [Int32: ServerStream] = [:]
     var context: ChannelHandlerContext?
     var idleTimer: Scheduled<Void>?
+    /// When the connection last became idle (no open stream); checked by the idle timer.
+    var lastIdleStart = NIODeadline.now()
     var draining = false
     /// The second GOAWAY went out: no new stream can arrive.
     var finalGoAwaySent = false
@@ -126,12 +128,18 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     // MARK: Lifecycle
 
-    func armIdleTimer() {
-        idleTimer?.cancel()
+    /// One timer per connection, re-armed for the remaining time on each expiry, rather than one
+    /// per call: arming and cancelling a timer per stream costs more than the call itself.
+    func armIdleTimer(in delay: TimeAmount? = nil) {
         guard let context else { return }
         let loop = context.eventLoop.assumeIsolated()
-        idleTimer = loop.scheduleTask(in: TimeAmount(configuration.idleTimeout)) { [self] in
-            guard streams.isEmpty, !closing else { return }
+        let timeout = TimeAmount(configuration.idleTimeout)
+        idleTimer = loop.scheduleTask(in: delay ?? timeout) { [self] in
+            guard !closing else { return }
+            let idleFor = NIODeadline.now() - lastIdleStart
+            guard streams.isEmpty, idleFor >= timeout else {
+                return armIdleTimer(in: streams.isEmpty ? timeout - idleFor : timeout)
+            }
             logger.debug("closing idle connection")
             session?.goAway()
             flush()

@@ -1,7 +1,8 @@
 import NIOCore
 
-/// The server's state for one gRPC call on one HTTP/2 stream.
-struct ServerStream {
+/// The server's state for one gRPC call on one HTTP/2 stream. A class, so the connection's
+/// stream table is looked up once per event and never copies the state.
+final class ServerStream {
     enum Phase {
         /// Collecting the request message.
         case receiving
@@ -12,7 +13,7 @@ struct ServerStream {
     }
 
     var phase: Phase
-    let method: RPCMethod?
+    var method: RPCMethod?
     var deframer: MessageDeframer
     var request: [UInt8]?
     var context: ServerContext?
@@ -20,9 +21,11 @@ struct ServerStream {
     /// Response headers went out (so a status must go in trailers, not trailers-only).
     var headersSent = false
     /// The client half-closed (END_STREAM): it sends nothing more.
-    var clientEnded = false
+    var clientEnded: Bool
 
-    static func rejected(maxMessageSize: Int) -> ServerStream {
-        ServerStream(phase: .done, method: nil, deframer: MessageDeframer(maxMessageSize: maxMessageSize))
+    init(maxMessageSize: Int, clientEnded: Bool) {
+        self.phase = .done
+        self.deframer = MessageDeframer(maxMessageSize: maxMessageSize)
+        self.clientEnded = clientEnded
     }
 }
