@@ -1,14 +1,20 @@
 public import Logging
 public import ZooterRPC
-import ServiceLifecycle
+public import ServiceLifecycle
 import UnixSignals
 
 /// Runs a service's gRPC server until SIGTERM or SIGINT, then drains it and returns (exit 0).
 public enum ServiceRunner {
     public static func run(_ server: GRPCServer, logger: Logger) async throws {
+        try await run([server], logger: logger)
+    }
+
+    /// Runs services together. On SIGTERM they stop in reverse order, so list the gRPC server
+    /// last: it drains its calls first, then the batchers and pools behind it stop.
+    public static func run(_ services: [any Service], logger: Logger) async throws {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: server)],
+                services: services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -1,0 +1,142 @@
+public import NIOPosix
+public import ServiceLifecycle
+public import ZooterRPC
+import Synchronization
+
+/// Dynamic batching for compute-heavy calls: concurrent `submit` calls are gathered into one
+/// batch (up to `maxBatch` items, waiting at most `maxWait` for more once one is queued) and
+/// computed together on the compute pool, so the encoder's GEMMs run at batch efficiency.
+///
+/// Compute never runs on an event loop or the cooperative pool: it runs on `threadPool`, one
+/// batch at a time (the encoder itself uses every core). The queue is bounded: beyond
+/// `maxQueuedItems` callers get RESOURCE_EXHAUSTED instead of growing memory.
+public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, Sendable {
+    public typealias Compute = @Sendable ([Input]) throws -> [Output]
+
+    struct Pending {
+        let items: [Input]
+        let continuation: CheckedContinuation<[Output], any Error>
+    }
+
+    struct State {
+        var queue: [Pending] = []
+        var queuedItems = 0
+        var wakeUp: CheckedContinuation<Void, Never>?
+        var stopped = false
+    }
+
+    public let maxBatch: Int
+    public let maxWait: Duration
+    public let maxQueuedItems: Int
+    let threadPool: NIOThreadPool
+    let compute: Compute
+    private let state = Mutex(State())
+
+    public init(maxBatch: Int, maxWait: Duration, maxQueuedItems: Int, threadPool: NIOThreadPool, compute: @escaping Compute) {
+        precondition(maxBatch > 0 && maxQueuedItems >= maxBatch, "batch limits must be positive and the queue must hold a batch")
+        self.maxBatch = maxBatch
+        self.maxWait = maxWait
+        self.maxQueuedItems = maxQueuedItems
+        self.threadPool = threadPool
+        self.compute = compute
+    }
+
+    /// Computes `items` as part of the next batch; the outputs are in input order.
+    public func submit(_ items: [Input]) async throws -> [Output] {
+        if items.isEmpty { return [] }
+        return try await withCheckedThrowingContinuation { continuation in
+            let outcome = state.withLock { state -> (wake: CheckedContinuation<Void, Never>?, error: RPCError?) in
+                if state.stopped {
+                    return (nil, RPCError(code: .unavailable, message: "the server is shutting down; retry on another replica"))
+                }
+                if state.queuedItems + items.count > maxQueuedItems {
+                    return (nil, RPCError(code: .resourceExhausted,
+                                          message: "the compute queue is full (\(maxQueuedItems) items); retry with backoff"))
+                }
+                state.queue.append(Pending(items: items, continuation: continuation))
+                state.queuedItems += items.count
+                defer { state.wakeUp = nil }
+                return (state.wakeUp, nil)
+            }
+            if let error = outcome.error { continuation.resume(throwing: error) }
+            outcome.wake?.resume()
+        }
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while let batch = await nextBatch() {
+                await process(batch)
+            }
+        } onGracefulShutdown: {
+            self.stop()
+        }
+    }
+
+    /// Stops taking work once the queue is drained.
+    public func stop() {
+        let wake = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.stopped = true
+            defer { state.wakeUp = nil }
+            return state.wakeUp
+        }
+        wake?.resume()
+    }
+
+    /// Waits for work, lingers up to `maxWait` for a fuller batch, then takes whole requests up
+    /// to `maxBatch` items (a request larger than that is taken alone). Nil once stopped and empty.
+    private func nextBatch() async -> [Pending]? {
+        while true {
+            let ready = state.withLock { state -> Bool? in
+                if !state.queue.isEmpty { return true }
+                return state.stopped ? nil : false
+            }
+            guard let ready else { return nil }
+            if ready { break }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if !state.queue.isEmpty || state.stopped { return true }
+                    state.wakeUp = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        }
+        if maxWait > .zero, state.withLock({ $0.queuedItems < maxBatch && !$0.stopped }) {
+            try? await Task.sleep(for: maxWait)
+        }
+        return state.withLock { state in
+            var batch: [Pending] = []
+            var count = 0
+            while let first = state.queue.first, batch.isEmpty || count + first.items.count <= maxBatch {
+                batch.append(state.queue.removeFirst())
+                count += first.items.count
+            }
+            state.queuedItems -= count
+            return batch
+        }
+    }
+
+    private func process(_ batch: [Pending]) async {
+        let inputs = batch.flatMap(\.items)
+        let result: Result<[Output], any Error>
+        do {
+            result = .success(try await threadPool.runIfActive { try self.compute(inputs) })
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(let outputs) where outputs.count == inputs.count:
+            var offset = 0
+            for pending in batch {
+                pending.continuation.resume(returning: Array(outputs[offset..<(offset + pending.items.count)]))
+                offset += pending.items.count
+            }
+        case .success(let outputs):
+            let error = RPCError(code: .internal, message: "batch compute returned \(outputs.count) results for \(inputs.count) inputs")
+            for pending in batch { pending.continuation.resume(throwing: error) }
+        case .failure(let error):
+            for pending in batch { pending.continuation.resume(throwing: error) }
+        }
+    }
+}
