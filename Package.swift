@@ -9,12 +9,14 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 let serviceDependencies: [Target.Dependency] = [
-    "ZooterServiceKit", "ZooterRPC", "ZooterWire",
+    "ZooterServiceKit", "ZooterRPC", "ZooterWire", "ZooterCore",
     .product(name: "Logging", package: "swift-log"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
 ]
 let executableDependencies: [Target.Dependency] = [
-    "ZooterServiceKit", "ZooterRPC", "ZooterWire",
+    "ZooterServiceKit", "ZooterRPC", "ZooterWire", "ZooterCore",
     .product(name: "Logging", package: "swift-log"),
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
 ]
@@ -47,6 +49,9 @@ let package = Package(
         .target(name: "ZooterHTTP2", dependencies: ["CNGHTTP2"]),
         .target(name: "ZooterWire", dependencies: ["CProtobufC", "ZooterProtoC"]),
 
+        // MARK: Core (tokenizer, safetensors, SIMD encoder, labels, KL loss, heads, AdamW, evaluation)
+        .target(name: "ZooterCore"),
+
         // MARK: Transport
         .target(
             name: "ZooterRPC",
@@ -69,19 +74,23 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .target(name: "ZooterTagger", dependencies: serviceDependencies),
+        .target(name: "ZooterTagger", dependencies: serviceDependencies, resources: [.copy("Resources/taxonomy.json")]),
         .target(name: "ZooterReward", dependencies: serviceDependencies),
         .target(name: "ZooterRouter", dependencies: serviceDependencies),
+        .target(name: "ZooterTrainer", dependencies: serviceDependencies),
 
         // MARK: Executables (thin @main wrappers)
         .executableTarget(name: "zooter-router", dependencies: ["ZooterRouter"] + executableDependencies),
         .executableTarget(name: "zooter-reward", dependencies: ["ZooterReward"] + executableDependencies),
         .executableTarget(name: "zooter-tagger", dependencies: ["ZooterTagger"] + executableDependencies),
-        .executableTarget(name: "zooter-trainer", dependencies: executableDependencies),
+        .executableTarget(name: "zooter-trainer", dependencies: ["ZooterTrainer"] + executableDependencies),
+        // Encoder benchmark (not a test): scripts/bench-encoder runs it beside onnxruntime.
+        .executableTarget(name: "zooter-bench-encoder", dependencies: ["ZooterCore"]),
 
         // MARK: Tests
         .testTarget(name: "ZooterHTTP2Tests", dependencies: ["ZooterHTTP2"]),
         .testTarget(name: "ZooterWireTests", dependencies: ["ZooterWire"]),
+        .testTarget(name: "ZooterCoreTests", dependencies: ["ZooterCore"]),
         .testTarget(
             name: "ZooterServiceKitTests",
             dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", .product(name: "Logging", package: "swift-log")]),

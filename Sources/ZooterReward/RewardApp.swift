@@ -1,18 +1,49 @@
+import Foundation
 public import Logging
+public import ServiceLifecycle
+import NIOPosix
+import ZooterCore
 public import ZooterRPC
 public import ZooterServiceKit
+import ZooterWire
 
+/// The zooter-reward process: encoder, reward model, batcher, service, health, gRPC server.
+public struct RewardApp: Sendable {
+    public static let modelFile = "reward-model.safetensors"
+    public let server: GRPCServer
+    public let reward: RewardService
+    public let services: [any Service]
 
-/// Builds the zooter-reward server: its service plus health checks.
-public enum RewardApp {
-    public static let serviceName = "zooter.v1.RewardScorer"
-
-    public static func build(server: ServerOptions, reward: RewardOptions, logger: Logger) throws -> GRPCServer {
-        let health = HealthService(services: [serviceName])
-        let methods: [RPCMethod] = health.methods + [
-            .notYetImplemented("/zooter.v1.RewardScorer/Score"),
-            .notYetImplemented("/zooter.v1.RewardScorer/Info"),
-        ]
-        return GRPCServer(configuration: server.serverConfiguration, methods: methods, logger: logger)
+    public static func build(server options: ServerOptions, encoder encoderOptions: EncoderOptions,
+                             reward rewardOptions: RewardOptions, logger: Logger) throws -> RewardApp {
+        let encoder = try TextEncoder(modelDirectory: encoderOptions.resolvedModelDirectory, threads: encoderOptions.threads)
+        var modelURL = URL(fileURLWithPath: rewardOptions.scorer)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: modelURL.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            modelURL.appendPathComponent(modelFile)
+        }
+        let model = try RewardModel.load(from: modelURL)
+        guard model.dimension == encoder.dimension else {
+            throw ValidationErrorMessage("the reward model expects \(model.dimension)-d embeddings; the encoder gives \(encoder.dimension)")
+        }
+        let scorer = EmbeddingRewardScorer(encoder: encoder, model: model)
+        logger.info("reward scorer loaded", metadata: ["scorer": "\(scorer.name)", "version": "\(scorer.version)"])
+        let batcher = ComputeBatcher<ScorePair, Double>(
+            maxBatch: encoderOptions.maxBatch, maxWait: .microseconds(encoderOptions.maxWaitMicros),
+            maxQueuedItems: encoderOptions.maxQueued, threadPool: .singleton
+        ) { pairs in
+            try scorer.score(pairs.map { (query: $0.query, response: $0.response) })
+        }
+        let reward = RewardService(scorer: scorer, batcher: batcher, cacheCapacity: rewardOptions.cacheEntries,
+                                   replicaID: rewardOptions.replicaID ?? ProcessInfo.processInfo.hostName)
+        let health = HealthService(services: [RewardService.serviceName])
+        let server = GRPCServer(configuration: options.serverConfiguration, methods: health.methods + reward.methods, logger: logger)
+        return RewardApp(server: server, reward: reward, services: [batcher, server])
     }
+}
+
+/// A startup failure with a message that says what to fix.
+struct ValidationErrorMessage: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -1,20 +1,37 @@
+import Foundation
 public import Logging
+import NIOPosix
+public import ServiceLifecycle
+import ZooterCore
 public import ZooterRPC
 public import ZooterServiceKit
 
+/// The zooter-router process: encoder, batcher, router service, health, gRPC server.
+public struct RouterApp: Sendable {
+    public let server: GRPCServer
+    public let router: RouterService
+    /// Everything to run, gRPC server last (it drains first on SIGTERM).
+    public let services: [any Service]
 
-/// Builds the zooter-router server: its service plus health checks.
-public enum RouterApp {
-    public static let serviceName = "zooter.v1.Router"
-
-    public static func build(server: ServerOptions, router: RouterOptions, logger: Logger) throws -> GRPCServer {
-        let health = HealthService(services: [serviceName])
-        let methods: [RPCMethod] = health.methods + [
-            .notYetImplemented("/zooter.v1.Router/Route"),
-            .notYetImplemented("/zooter.v1.Router/RouteBatch"),
-            .notYetImplemented("/zooter.v1.Router/LoadModel"),
-            .notYetImplemented("/zooter.v1.Router/ModelInfo"),
-        ]
-        return GRPCServer(configuration: server.serverConfiguration, methods: methods, logger: logger)
+    public static func build(server options: ServerOptions, encoder encoderOptions: EncoderOptions,
+                             router routerOptions: RouterOptions, logger: Logger) throws -> RouterApp {
+        let encoder = try TextEncoder(modelDirectory: encoderOptions.resolvedModelDirectory, threads: encoderOptions.threads)
+        logger.info("encoder loaded", metadata: ["encoder": "\(encoder.identity)", "seconds": "\(encoder.loadSeconds)"])
+        let batcher = ComputeBatcher<String, [Float]>(
+            maxBatch: encoderOptions.maxBatch, maxWait: .microseconds(encoderOptions.maxWaitMicros),
+            maxQueuedItems: encoderOptions.maxQueued, threadPool: .singleton
+        ) { texts in
+            let matrix = try encoder.embed(texts)
+            return (0..<matrix.rows).map { Array(matrix.row($0)) }
+        }
+        let health = HealthService(services: [RouterService.serviceName])
+        let adminToken = try routerOptions.resolvedAdminToken()
+        if adminToken == nil { logger.notice("no admin token: LoadModel is open to every caller") }
+        let router = RouterService(encoder: encoder, batcher: batcher, health: health, adminToken: adminToken, logger: logger)
+        if let path = routerOptions.artifact {
+            router.install(try RoutingModel.load(directory: URL(fileURLWithPath: path), encoder: encoder.identity, dimension: encoder.dimension))
+        }
+        let server = GRPCServer(configuration: options.serverConfiguration, methods: health.methods + router.methods, logger: logger)
+        return RouterApp(server: server, router: router, services: [batcher, server])
     }
 }

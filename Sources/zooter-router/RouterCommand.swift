@@ -1,7 +1,7 @@
 import ArgumentParser
 import Logging
-import ZooterServiceKit
 import ZooterRouter
+import ZooterServiceKit
 
 @main
 struct RouterCommand: AsyncParsableCommand {
@@ -9,12 +9,13 @@ struct RouterCommand: AsyncParsableCommand {
         commandName: "zooter-router", abstract: "Serves zooter.v1.Router and grpc.health.v1.Health over gRPC (h2c).")
 
     @OptionGroup var server: ServerOptions
+    @OptionGroup var encoder: EncoderOptions
     @OptionGroup var router: RouterOptions
 
     func run() async throws {
         ServiceRunner.bootstrapLogging(level: server.logLevel)
         let logger = Logger(label: "zooter.router")
-        let app = try RouterApp.build(server: server, router: router, logger: logger)
-        try await ServiceRunner.run(app, logger: logger)
+        let app = try RouterApp.build(server: server, encoder: encoder, router: router, logger: logger)
+        try await ServiceRunner.run(app.services, logger: logger)
     }
 }

@@ -9,12 +9,13 @@ struct TaggerCommand: AsyncParsableCommand {
         commandName: "zooter-tagger", abstract: "Serves zooter.v1.Tagger and grpc.health.v1.Health over gRPC (h2c).")
 
     @OptionGroup var server: ServerOptions
+    @OptionGroup var encoder: EncoderOptions
     @OptionGroup var tagger: TaggerOptions
 
     func run() async throws {
         ServiceRunner.bootstrapLogging(level: server.logLevel)
         let logger = Logger(label: "zooter.tagger")
-        let app = try TaggerApp.build(server: server, tagger: tagger, logger: logger)
-        try await ServiceRunner.run(app, logger: logger)
+        let app = try TaggerApp.build(server: server, encoder: encoder, tagger: tagger, logger: logger)
+        try await ServiceRunner.run(app.services, logger: logger)
     }
 }

@@ -1,0 +1,106 @@
+/// One query of a routing dataset (`routing.jsonl`, DESIGN §6).
+public struct RoutingExample: Sendable, Equatable {
+    public var id: String
+    public var query: String
+    /// The sub-dataset or category the query came from; nil when the file says `null` or omits it.
+    public var source: String?
+    /// Free tags (instruction intents, domains); empty when absent.
+    public var tags: [String]
+    /// Response text per expert name, when present.
+    public var responses: [String: String]?
+    /// Reward per expert, in expert order (`RoutingDataset.experts`); nil when the line had no rewards.
+    public var rewards: [Double]?
+
+    public init(id: String, query: String, source: String? = nil, tags: [String] = [],
+                responses: [String: String]? = nil, rewards: [Double]? = nil) {
+        self.id = id
+        self.query = query
+        self.source = source
+        self.tags = tags
+        self.responses = responses
+        self.rewards = rewards
+    }
+}
+
+/// Optional per-expert facts from `experts.json` (usable as costs).
+public struct ExpertFacts: Sendable, Equatable, Codable {
+    public var name: String
+    /// Approximate parameter count in billions.
+    public var parametersBillions: Double?
+    public var kind: String?
+
+    public init(name: String, parametersBillions: Double? = nil, kind: String? = nil) {
+        self.name = name
+        self.parametersBillions = parametersBillions
+        self.kind = kind
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name
+        case parametersBillions = "params_b"
+        case kind
+    }
+}
+
+/// A validated routing dataset: the expert order of `models.json` and every line of `routing.jsonl`.
+public struct RoutingDataset: Sendable, Equatable {
+    /// Expert names in the fixed order of `models.json`; reward columns follow this order.
+    public var experts: [String]
+    public var examples: [RoutingExample]
+    /// Facts from `experts.json` in expert order, or nil when the file is absent.
+    public var expertFacts: [ExpertFacts]?
+
+    public init(experts: [String], examples: [RoutingExample], expertFacts: [ExpertFacts]? = nil) {
+        self.experts = experts
+        self.examples = examples
+        self.expertFacts = expertFacts
+    }
+
+    public var count: Int { examples.count }
+    public var queries: [String] { examples.map(\.query) }
+
+    /// True when every example carries rewards (needed to train without the reward service).
+    public var hasAllRewards: Bool { examples.allSatisfy { $0.rewards != nil } }
+
+    /// Rewards as a `[examples][experts]` matrix (Double, row-major), or nil if any line lacks rewards.
+    public func rewardMatrix() -> RewardTable? {
+        var values: [Double] = []
+        values.reserveCapacity(examples.count * experts.count)
+        for example in examples {
+            guard let rewards = example.rewards else { return nil }
+            values.append(contentsOf: rewards)
+        }
+        return RewardTable(rows: examples.count, experts: experts.count, values: values)
+    }
+}
+
+/// Rewards `r[q][m]` in Double, row-major `[rows][experts]`. Double because the judge probabilities
+/// go down to 1e-8 and the logit transform needs their exact ratio.
+public struct RewardTable: Sendable, Equatable {
+    public let rows: Int
+    public let experts: Int
+    public var values: [Double]
+
+    public init(rows: Int, experts: Int, values: [Double]) {
+        precondition(values.count == rows * experts, "reward table needs rows * experts values")
+        self.rows = rows
+        self.experts = experts
+        self.values = values
+    }
+
+    public subscript(row: Int, expert: Int) -> Double {
+        values[row * experts + expert]
+    }
+
+    public func row(_ index: Int) -> ArraySlice<Double> {
+        values[(index * experts)..<((index + 1) * experts)]
+    }
+
+    /// The rows at `indices`, in that order.
+    public func selecting(_ indices: [Int]) -> RewardTable {
+        var out: [Double] = []
+        out.reserveCapacity(indices.count * experts)
+        for index in indices { out.append(contentsOf: row(index)) }
+        return RewardTable(rows: indices.count, experts: experts, values: out)
+    }
+}

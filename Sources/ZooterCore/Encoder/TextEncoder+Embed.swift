@@ -1,0 +1,71 @@
+extension TextEncoder {
+    /// Token ids of `text` as the model sees them: `[CLS] … [SEP]`, truncated to
+    /// `maxSequenceLength`.
+    public func tokenize(_ text: String) -> [Int32] {
+        tokenizer.encode(text, maxLength: maxSequenceLength)
+    }
+
+    /// Token count of `text` as the model sees it (`tokenize(text).count`, ≤ `maxSequenceLength`).
+    public func tokenCount(_ text: String) -> Int {
+        min(untruncatedTokenCount(text), maxSequenceLength)
+    }
+
+    /// Token count of `text` before truncation, including `[CLS]` and `[SEP]`.
+    public func untruncatedTokenCount(_ text: String) -> Int {
+        tokenizer.wordPieceIDs(text).count + 2
+    }
+
+    /// Token ids without truncation (for diagnostics and tests).
+    func tokenizeUntruncated(_ text: String) -> [Int32] {
+        tokenizer.encode(text, maxLength: nil)
+    }
+
+    /// L2-normalised embeddings, one row per text (`[texts.count][dimension]`, row-major).
+    /// Texts longer than `maxSequenceLength` tokens are truncated. An empty list gives a 0-row
+    /// matrix.
+    public func embed(_ texts: [String]) throws -> Matrix {
+        try embed(tokenIDs: texts.map(tokenize))
+    }
+
+    /// L2-normalised embeddings of already tokenised sequences (each typically
+    /// `[CLS] … [SEP]`). Sequences of mixed lengths are packed without padding. Throws
+    /// `EncoderError` for an empty sequence, one longer than `maxSequenceLength`, or an id outside
+    /// the vocabulary.
+    public func embed(tokenIDs: [[Int32]]) throws -> Matrix {
+        let vocabularySize = weights.configuration.vocabularySize
+        for (index, sequence) in tokenIDs.enumerated() {
+            guard !sequence.isEmpty else { throw EncoderError("sequence \(index) is empty") }
+            guard sequence.count <= maxSequenceLength else {
+                throw EncoderError("sequence \(index) has \(sequence.count) tokens; the limit is \(maxSequenceLength)")
+            }
+            if let bad = sequence.first(where: { $0 < 0 || Int($0) >= vocabularySize }) {
+                throw EncoderError("sequence \(index) contains token id \(bad), outside 0..<\(vocabularySize)")
+            }
+        }
+        var output = Matrix(rows: tokenIDs.count, columns: dimension)
+        var first = 0
+        while first < tokenIDs.count {
+            var end = first
+            var tokens = 0
+            while end < tokenIDs.count, end == first || tokens + tokenIDs[end].count <= tokenBudget {
+                tokens += tokenIDs[end].count
+                end += 1
+            }
+            BertEncoder.embed(
+                PackedBatch(Array(tokenIDs[first..<end])), weights: weights, threads: threads,
+                into: &output.values, firstRow: first)
+            first = end
+        }
+        return output
+    }
+
+    /// Per-layer hidden states of one sequence, `[layers + 1][tokens][H]` flattened (index 0 =
+    /// embedding output, k = layer k). Testing hook for `layers.f32`.
+    func layerHiddenStates(tokenIDs: [Int32]) -> [[Float]] {
+        var states: [[Float]] = []
+        _ = BertEncoder.hiddenStates(PackedBatch([tokenIDs]), weights: weights, threads: threads) { _, hidden in
+            states.append(hidden)
+        }
+        return states
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+extension EvaluationReport {
+    /// Human-readable tables: methods overall, then mean reward per source.
+    public func markdownSummary() -> String {
+        var lines: [String] = []
+        lines.append("dataset \(dataset.name) (\(dataset.queries) queries, \(dataset.experts.count) experts, \(dataset.fingerprint)); encoder \(encoder)")
+        lines.append("\(configuration.folds)-fold CV x \(configuration.seeds.count) seeds; tags \(configuration.tagSource)")
+        lines.append("")
+        lines.append("| method | mean reward | ± seeds | Δ vs best single [95% CI] | gap closed | routing acc. | MTR | #1 share |")
+        lines.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
+        for m in methods {
+            let ci = m.deltaCI95.count == 2 ? String(format: "[%+.4f, %+.4f]", m.deltaCI95[0], m.deltaCI95[1]) : ""
+            let gap = m.gapClosed.map { String(format: "%.3f", $0) } ?? "-"
+            lines.append(String(format: "| %@ | %.4f | %.4f | %+.4f %@ | %@ | %.3f | %.2f | %.2f |",
+                                m.method.rawValue, m.meanReward, m.meanRewardStdOverSeeds, m.deltaVsBestSingle, ci,
+                                gap, m.routingAccuracy, m.meanTaskRank, m.shareOfSourcesRankedFirst))
+        }
+        lines.append("")
+        let header = methods.map(\.method.rawValue).joined(separator: " | ")
+        lines.append("| source | n | best expert | \(header) |")
+        lines.append("| --- | ---: | ---: |" + String(repeating: " ---: |", count: methods.count))
+        for (s, source) in dataset.sources.enumerated() {
+            let cells = methods.map { String(format: "%.4f", $0.perSourceMeanReward[s]) }.joined(separator: " | ")
+            lines.append("| \(source.name) | \(source.queries) | \(String(format: "%.4f", source.expertMeanReward.max() ?? 0)) | \(cells) |")
+        }
+        lines.append("")
+        lines.append("expert usage (" + dataset.experts.joined(separator: ", ") + "):")
+        for m in methods {
+            lines.append("- \(m.method.rawValue): " + m.expertUsage.map { String(format: "%.3f", $0) }.joined(separator: " "))
+        }
+        for m in methods where !m.selections.isEmpty && m.selections.count > 1 || m.method == .zooter {
+            let top = m.selections.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(5)
+            lines.append("selected for \(m.method.rawValue): " + top.map { "\($0.key) ×\($0.value)" }.joined(separator: "; "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,115 @@
+/// Runs every learned method on one outer fold.
+///
+/// It is handed rewards in which the test rows are already masked (NaN) by the caller, so neither
+/// training nor selection can read a test reward; its only outputs are choices for the test rows
+/// and the selected hyper-parameters. Oracle and random need the true test rewards and are
+/// computed by `Evaluator`, not here.
+struct FoldRunner {
+    let embeddings: Matrix
+    /// `[n][experts]` rewards; rows outside `trainRows` must not be read (they are NaN in practice).
+    let rewards: RewardTable
+    /// Tags per row. Training rows' tags fit label priors and per-tag means; a test row's own tags
+    /// are an input of the per-tag router only.
+    let tags: [[String]]
+    let experts: [String]
+    let trainRows: [Int]
+    let testRows: [Int]
+    let seed: UInt64
+    let fold: Int
+    let configuration: EvaluationConfiguration
+    let observer: (@Sendable (SelectionEvent) -> Void)?
+
+    /// Choices per method for `testRows` (same order) and a readable record of what was selected.
+    struct Outcome: Sendable {
+        var choices: [RoutingMethod: [Int]] = [:]
+        var selections: [RoutingMethod: String] = [:]
+    }
+
+    func run() -> Outcome {
+        var outcome = Outcome()
+        let fallback = bestSingle(rows: trainRows)
+        outcome.choices[.bestSingle] = [Int](repeating: fallback, count: testRows.count)
+        outcome.selections[.bestSingle] = experts[fallback]
+
+        let splits = CrossValidation.innerSplits(trainRows, scheme: configuration.innerScheme(trainingRows: trainRows.count),
+                                                 seed: seed &+ UInt64(fold) &* 7919)
+        for split in splits {
+            observer?(SelectionEvent(seed: seed, fold: fold, trainingRows: split.train, validationRows: split.validation))
+        }
+        var selector = HeadSelector(runner: self, splits: splits)
+
+        let zooter = selector.selectZooter(withTags: true)
+        let zooterNoTags = selector.selectZooter(withTags: false)
+        let hard = selector.selectHardLabel()
+        for (method, choice) in [(RoutingMethod.zooter, zooter), (.zooterNoTags, zooterNoTags), (.hardLabel, hard)] {
+            outcome.choices[method] = finalChoices(choice, fallback: fallback)
+            outcome.selections[method] = choice.summary
+        }
+
+        let k = selectNeighbourCount(splits: splits)
+        outcome.choices[.knn] = knnChoices(trainRows: trainRows, queryRows: testRows, counts: [k])[0]
+        outcome.selections[.knn] = "k=\(k)"
+
+        outcome.choices[.perTag] = perTagChoices(trainRows: trainRows, queryRows: testRows, fallback: fallback)
+        outcome.selections[.perTag] = configuration.tagSource.description
+        return outcome
+    }
+
+    /// Trains the selected head on all outer training rows and routes the test rows.
+    private func finalChoices(_ choice: HeadChoice, fallback: Int) -> [Int] {
+        let targets = choice.hardLabels ? LabelBuilder.hardLabels(rewards)
+            : LabelBuilder.labels(rewards, configuration: choice.labels, tags: tags, trainingRows: trainRows)
+        var training = choice.training
+        training.seed = trainingSeed(stream: 0xF17A1, candidate: choice.summary.hashValueStable)
+        let result = HeadTrainer.train(embeddings: embeddings, targets: targets, rows: trainRows,
+                                       experts: experts, configuration: training)
+        var probabilities = RouterHead(weights: result.weights).probabilities(embeddings, rows: testRows)
+        if configuration.ensembleInnerHeads && !choice.innerHeads.isEmpty {
+            // Average the final head with the inner-split heads of the same configuration: a
+            // cheap bagging that lowers the variance of noisy reward signals.
+            for head in choice.innerHeads {
+                let p = RouterHead(weights: head).probabilities(embeddings, rows: testRows)
+                for i in probabilities.values.indices { probabilities.values[i] += p.values[i] }
+            }
+            let scale = 1 / Float(choice.innerHeads.count + 1)
+            for i in probabilities.values.indices { probabilities.values[i] *= scale }
+        }
+        return RoutingPolicy(threshold: choice.threshold, fallbackExpert: fallback).choose(probabilities)
+    }
+
+    func trainingSeed(stream: UInt64, candidate: UInt64, split: Int = 0) -> UInt64 {
+        var generator = SeededGenerator(seed: seed, stream: UInt64(fold), stream, candidate, UInt64(split))
+        return generator.next()
+    }
+
+    /// Expert with the highest mean reward over `rows` (ties to the lower index).
+    func bestSingle(rows: [Int]) -> Int {
+        var sums = [Double](repeating: 0, count: experts.count)
+        for r in rows { for e in 0..<experts.count { sums[e] += rewards[r, e] } }
+        return argmax(sums)
+    }
+
+    /// Mean reward of `choices[i]` on `rows[i]`.
+    func meanReward(_ choices: [Int], rows: [Int]) -> Double {
+        guard !rows.isEmpty else { return 0 }
+        var total = 0.0
+        for (choice, r) in zip(choices, rows) { total += rewards[r, choice] }
+        return total / Double(rows.count)
+    }
+}
+
+/// Index of the largest value, ties to the lower index.
+func argmax(_ values: some Collection<Double>) -> Int {
+    var best = 0
+    var bestValue = -Double.infinity
+    for (i, v) in values.enumerated() where v > bestValue {
+        best = i
+        bestValue = v
+    }
+    return best
+}
+
+extension String {
+    /// FNV-1a of the UTF-8 bytes: a hash that, unlike `hashValue`, is stable across runs.
+    var hashValueStable: UInt64 { FNV1a64.hash(self) }
+}

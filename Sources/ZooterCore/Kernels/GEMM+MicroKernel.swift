@@ -1,0 +1,122 @@
+/// The 6 × 16 register-blocked micro-kernel.
+///
+/// 12 SIMD8 accumulators (6 rows × 2 halves of a 16-column panel) + 2 panel loads + 1 broadcast =
+/// 15 of the 16 AVX2 ymm registers. Each `k` step issues 12 FMAs (`addingProduct` lowers to
+/// `vfmadd231ps` with `-target-cpu haswell`) for 2 vector loads and 6 broadcasts, all from two
+/// contiguous streams (packed A tile, packed B panel).
+extension GEMM {
+    /// What happens to a finished tile before it is stored (applied in this order).
+    struct Epilogue {
+        /// Padded bias `[panelCount * 16]`, indexed by absolute column, or nil.
+        var bias: UnsafePointer<Float>?
+        /// Apply exact (erf) GELU after the bias.
+        var gelu = false
+        /// Residual `R` added last: element `(r, c)` at `residual[r * residualStride + c]`.
+        var residual: UnsafePointer<Float>?
+        var residualStride = 0
+
+        static var none: Epilogue { Epilogue() }
+    }
+
+    /// Computes `rows` (1...6) rows × `cols` (≤ 16) columns of C from a packed A tile
+    /// (`[k][6]`: the 6 row values of step p are contiguous) and a packed B panel (`[k][16]`).
+    /// `accumulate` adds the existing C values (for K blocks after the first). Rows/columns past
+    /// the valid ones are computed on padding and never stored.
+    @inline(__always)
+    static func microTile(
+        rows: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>, k: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, cols: Int,
+        accumulate: Bool, epilogue: Epilogue, columnOffset: Int
+    ) {
+        var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
+        var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+        var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
+        var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+        var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
+        var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+        var bp = UnsafeRawPointer(panel)
+        var ap = a
+        for _ in 0..<k {
+            let b0 = bp.loadUnaligned(as: SIMD8<Float>.self)
+            let b1 = bp.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            var s = SIMD8<Float>(repeating: ap[0])
+            c00 = c00.addingProduct(s, b0); c01 = c01.addingProduct(s, b1)
+            s = SIMD8<Float>(repeating: ap[1])
+            c10 = c10.addingProduct(s, b0); c11 = c11.addingProduct(s, b1)
+            s = SIMD8<Float>(repeating: ap[2])
+            c20 = c20.addingProduct(s, b0); c21 = c21.addingProduct(s, b1)
+            s = SIMD8<Float>(repeating: ap[3])
+            c30 = c30.addingProduct(s, b0); c31 = c31.addingProduct(s, b1)
+            s = SIMD8<Float>(repeating: ap[4])
+            c40 = c40.addingProduct(s, b0); c41 = c41.addingProduct(s, b1)
+            s = SIMD8<Float>(repeating: ap[5])
+            c50 = c50.addingProduct(s, b0); c51 = c51.addingProduct(s, b1)
+            bp += 64
+            ap += 6
+        }
+        let args = (rows, c, ldc, cols, accumulate, epilogue, columnOffset)
+        finishRow(c00, c01, row: 0, args)
+        finishRow(c10, c11, row: 1, args)
+        finishRow(c20, c21, row: 2, args)
+        finishRow(c30, c31, row: 3, args)
+        finishRow(c40, c41, row: 4, args)
+        finishRow(c50, c51, row: 5, args)
+    }
+
+    @inline(__always)
+    private static func finishRow(
+        _ x0: SIMD8<Float>, _ x1: SIMD8<Float>, row: Int,
+        _ args: (rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int, cols: Int,
+                 accumulate: Bool, epilogue: Epilogue, columnOffset: Int)
+    ) {
+        guard row < args.rows else { return }
+        let (_, c, ldc, cols, accumulate, epilogue, columnOffset) = args
+        let dst = c + row * ldc
+        var y0 = x0, y1 = x1
+        if cols == 16 {
+            let d = UnsafeMutableRawPointer(dst)
+            if accumulate {
+                y0 += d.loadUnaligned(as: SIMD8<Float>.self)
+                y1 += d.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            }
+            if let bias = epilogue.bias {
+                let b = UnsafeRawPointer(bias + columnOffset)
+                y0 += b.loadUnaligned(as: SIMD8<Float>.self)
+                y1 += b.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            }
+            if epilogue.gelu {
+                y0 = VectorMath.gelu(y0)
+                y1 = VectorMath.gelu(y1)
+            }
+            if let residual = epilogue.residual {
+                let r = UnsafeRawPointer(residual + row * epilogue.residualStride + columnOffset)
+                y0 += r.loadUnaligned(as: SIMD8<Float>.self)
+                y1 += r.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            }
+            d.storeBytes(of: y0, as: SIMD8<Float>.self)
+            d.storeBytes(of: y1, toByteOffset: 32, as: SIMD8<Float>.self)
+        } else {
+            // Partial panel: same steps, scalar stores of the valid columns only.
+            if accumulate {
+                for j in 0..<cols {
+                    if j < 8 { y0[j] += dst[j] } else { y1[j - 8] += dst[j] }
+                }
+            }
+            if let bias = epilogue.bias {
+                let b = UnsafeRawPointer(bias + columnOffset)
+                y0 += b.loadUnaligned(as: SIMD8<Float>.self)
+                y1 += b.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            }
+            if epilogue.gelu {
+                y0 = VectorMath.gelu(y0)
+                y1 = VectorMath.gelu(y1)
+            }
+            let residualRow = epilogue.residual.map { $0 + row * epilogue.residualStride + columnOffset }
+            for j in 0..<cols {
+                var value = j < 8 ? y0[j] : y1[j - 8]
+                if let residualRow { value += residualRow[j] }
+                dst[j] = value
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+/// Single-precision GEMM `C = epilogue(A · B)` with `B` prepacked (`PackedMatrix`).
+///
+/// Shapes: `A` is `[m][k]` row-major with row stride `lda` (any stride ≥ k, so a head's slice of a
+/// fused QKV buffer can be used in place), `B` is `[k][n]` packed, `C` is `[m][n]` with row stride
+/// `ldc`. Blocking (GotoBLAS style, sized for 32 KB L1 / 1 MB L2 per core):
+/// K blocks of `depthBlock` → row blocks of `rowBlock` rows, whose A slice is packed into 6-row
+/// tiles `[k][6]` (≈ 48 KB, stays in L2) → 16-wide B panels (a `depthBlock × 16` slice, 16–24
+/// KB, stays in L1 while it sweeps the row block) → 6 × 16 micro tiles. Later K blocks
+/// accumulate into C; the epilogue runs with the last one.
+enum GEMM {
+    static let microRows = 6
+    /// Rows of A swept per B panel slice (8 micro tiles).
+    static let rowBlock = 48
+    /// Depth of a K block.
+    static let depthBlock = 384
+
+    /// Serial GEMM over the panels `panels` of `b` for all `m` rows.
+    static func multiply(
+        m: Int, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, depth k: Int, columns n: Int, panels: Range<Int>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue
+    ) {
+        guard m > 0, !panels.isEmpty else { return }
+        let width = PackedMatrix.panelWidth
+        let panelStride = k * width
+        let kc = min(k, depthBlock)
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, rowBlock * kc))
+        defer { packed.deallocate() }
+        var kStart = 0
+        repeat {
+            let kLength = min(kc, k - kStart)
+            let isFirst = kStart == 0, isLast = kStart + kLength == k
+            var rowStart = 0
+            while rowStart < m {
+                let rowEnd = min(m, rowStart + rowBlock)
+                packTiles(a: a + rowStart * lda + kStart, lda: lda, rows: rowEnd - rowStart, k: kLength, into: packed)
+                for panel in panels {
+                    let column = panel * width
+                    let cols = min(width, n - column)
+                    let panelSlice = b + panel * panelStride + kStart * width
+                    var row = rowStart
+                    var tile = packed
+                    while row < rowEnd {
+                        let rows = min(microRows, rowEnd - row)
+                        microTile(
+                            rows: rows, a: tile, panel: panelSlice, k: kLength,
+                            c: c + row * ldc + column, ldc: ldc, cols: cols, accumulate: !isFirst,
+                            epilogue: isLast ? epilogue.shifted(rows: row) : .none, columnOffset: column)
+                        row += rows
+                        tile += microRows * kLength
+                    }
+                }
+                rowStart = rowEnd
+            }
+            kStart += kLength
+        } while kStart < k
+    }
+
+    /// Packs `rows` rows × `k` columns of A into consecutive 6-row tiles laid out `[k][6]`;
+    /// a last partial tile repeats its last row (computed, never stored).
+    @inline(__always)
+    static func packTiles(a: UnsafePointer<Float>, lda: Int, rows: Int, k: Int, into packed: UnsafeMutablePointer<Float>) {
+        var tileStart = 0
+        var out = packed
+        while tileStart < rows {
+            let valid = min(microRows, rows - tileStart)
+            let r0 = a + tileStart * lda
+            let r1 = a + (tileStart + min(1, valid - 1)) * lda
+            let r2 = a + (tileStart + min(2, valid - 1)) * lda
+            let r3 = a + (tileStart + min(3, valid - 1)) * lda
+            let r4 = a + (tileStart + min(4, valid - 1)) * lda
+            let r5 = a + (tileStart + min(5, valid - 1)) * lda
+            for p in 0..<k {
+                out[0] = r0[p]; out[1] = r1[p]; out[2] = r2[p]
+                out[3] = r3[p]; out[4] = r4[p]; out[5] = r5[p]
+                out += 6
+            }
+            tileStart += microRows
+        }
+    }
+}
+
+extension GEMM.Epilogue {
+    /// The same epilogue with the residual pointer moved down `rows` rows.
+    @inline(__always)
+    func shifted(rows: Int) -> Self {
+        var copy = self
+        copy.residual = residual.map { $0 + rows * residualStride }
+        return copy
+    }
+}

@@ -1,0 +1,26 @@
+public import Foundation
+
+/// Latent-tag centroids on disk: a safetensors file holding one F32 tensor `centroids`
+/// `[clusters][dimension]`, written by the trainer and read by the tagger.
+extension KMeans {
+    public func save(to url: URL) throws {
+        var header = "{\"centroids\":{\"dtype\":\"F32\",\"shape\":[\(centroids.rows),\(centroids.columns)],\"data_offsets\":[0,\(centroids.values.count * 4)]}}"
+        while (header.utf8.count % 8) != 0 { header += " " }
+        var out: [UInt8] = []
+        out.appendLittleEndian(UInt64(header.utf8.count))
+        out.append(contentsOf: header.utf8)
+        for value in centroids.values { out.appendLittleEndian(value.bitPattern) }
+        try Data(out).write(to: url, options: .atomic)
+    }
+
+    /// Loads centroids and checks their width against the encoder's.
+    public static func load(from url: URL, dimension: Int) throws -> KMeans {
+        let file = try SafeTensorsFile(url: url)
+        let tensor = try file.tensor("centroids")
+        guard tensor.shape.count == 2, tensor.shape[1] == dimension, tensor.shape[0] > 0 else {
+            throw EncoderLoadError(file: url.lastPathComponent, problem: "tensor 'centroids' has shape \(tensor.shape); expected [clusters, \(dimension)]")
+        }
+        let values = try file.floats("centroids", shape: tensor.shape)
+        return KMeans(centroids: Matrix(rows: tensor.shape[0], columns: dimension, values: values))
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+public import Logging
+public import ZooterCore
+public import ZooterRPC
+public import ZooterServiceKit
+public import ZooterWire
+import Synchronization
+
+/// `zooter.v1.Router`: routes queries with the loaded model; `LoadModel` swaps models atomically.
+public final class RouterService: Sendable {
+    public static let serviceName = "zooter.v1.Router"
+    /// The most requests one RouteBatch may carry.
+    public static let maxBatchRequests = 256
+
+    let encoder: TextEncoder
+    let batcher: ComputeBatcher<String, [Float]>
+    let health: HealthService
+    let adminToken: String?
+    let logger: Logger
+    private let model = Mutex<RoutingModel?>(nil)
+    private let routesServed = Atomic<Int>(0)
+
+    public init(encoder: TextEncoder, batcher: ComputeBatcher<String, [Float]>, health: HealthService,
+                adminToken: String?, logger: Logger) {
+        self.encoder = encoder
+        self.batcher = batcher
+        self.health = health
+        self.adminToken = adminToken
+        self.logger = logger
+        health.set(Self.serviceName, .notServing)
+    }
+
+    public var currentModel: RoutingModel? { model.withLock { $0 } }
+
+    /// Installs a validated model (startup or LoadModel); returns the previous version.
+    @discardableResult
+    public func install(_ new: RoutingModel) -> String {
+        let previous = model.withLock { current in
+            defer { current = new }
+            return current?.manifest.modelVersion ?? ""
+        }
+        health.set(Self.serviceName, .serving)
+        logger.info("model loaded", metadata: ["model.version": "\(new.manifest.modelVersion)", "previous": "\(previous)"])
+        return previous
+    }
+
+    public var methods: [RPCMethod] {
+        [
+            .unary("/zooter.v1.Router/Route") { (request: RouteRequest, context) in
+                try await self.route([request], context).first!
+            },
+            .unary("/zooter.v1.Router/RouteBatch") { (request: RouteBatchRequest, context) in
+                guard request.requests.count <= Self.maxBatchRequests else {
+                    throw RPCError(code: .invalidArgument,
+                                   message: "RouteBatch carries \(request.requests.count) requests; the limit is \(Self.maxBatchRequests): split the batch")
+                }
+                return RouteBatchResponse(responses: try await self.route(request.requests, context))
+            },
+            .unary("/zooter.v1.Router/LoadModel") { (request: LoadModelRequest, context) in
+                try self.authorize(context)
+                return try self.loadModel(request)
+            },
+            .unary("/zooter.v1.Router/ModelInfo") { (_: ModelInfoRequest, _) in
+                let current = self.currentModel
+                return ModelInfoResponse(
+                    loaded: current != nil, manifest: current?.manifest,
+                    encoder: EncoderInfo(name: self.encoder.identity.name, sha256: self.encoder.identity.weightsSHA256,
+                                         dimension: UInt32(self.encoder.dimension), maxTokens: UInt32(self.encoder.maxSequenceLength)),
+                    loadedUnixSeconds: UInt64(current?.loadedAt.timeIntervalSince1970 ?? 0),
+                    routesServed: UInt64(self.routesServed.load(ordering: .relaxed)))
+            },
+        ]
+    }
+
+    /// Embeds every query in one batched encoder pass (shared with concurrent calls), then ranks.
+    func route(_ requests: [RouteRequest], _ context: ServerContext) async throws -> [RouteResponse] {
+        guard let model = currentModel else {
+            throw RPCError(code: .unavailable, message: "no model loaded: push one with LoadModel (zooter-trainer train --router ADDR)")
+        }
+        if requests.isEmpty { return [] }
+        for request in requests { try model.validate(request) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let rows = try await batcher.submit(requests.map(\.query))
+        let encoded = clock.now
+        if context.isCancelled { throw CancellationError() }
+        let embeddings = Matrix(rows: rows.count, columns: encoder.dimension, values: rows.flatMap { $0 })
+        let probabilities = model.head.probabilities(embeddings)
+        let encodeMicros = UInt64((encoded - start) / .microseconds(1))
+        var responses: [RouteResponse] = []
+        responses.reserveCapacity(requests.count)
+        for (index, request) in requests.enumerated() {
+            var response = model.answer(request, probabilities: probabilities.row(index))
+            response.encodeMicros = encodeMicros
+            response.totalMicros = UInt64((clock.now - start) / .microseconds(1))
+            responses.append(response)
+        }
+        routesServed.add(requests.count, ordering: .relaxed)
+        return responses
+    }
+
+    func loadModel(_ request: LoadModelRequest) throws(RPCError) -> LoadModelResponse {
+        let loaded: RoutingModel
+        switch request.source {
+        case .artifactPath(let path)?:
+            loaded = try RoutingModel.load(directory: URL(fileURLWithPath: path), encoder: encoder.identity, dimension: encoder.dimension)
+        case .artifact(let artifact)?:
+            loaded = try RoutingModel.validated(artifact, encoder: encoder.identity, dimension: encoder.dimension)
+        case nil:
+            throw RPCError(code: .invalidArgument, message: "LoadModel needs artifact_path or an inline artifact")
+        }
+        let previous = install(loaded)
+        return LoadModelResponse(modelVersion: loaded.manifest.modelVersion,
+                                 expertCount: UInt32(loaded.manifest.experts.count), previousModelVersion: previous)
+    }
+
+    /// Admin calls need `authorization: Bearer <token>` when the router has a token.
+    func authorize(_ context: ServerContext) throws(RPCError) {
+        guard let adminToken else { return }
+        guard let header = context.metadata["authorization"] else {
+            throw RPCError(code: .unauthenticated, message: "LoadModel is an admin call: send metadata 'authorization: Bearer <token>'")
+        }
+        guard header == "Bearer \(adminToken)" else {
+            throw RPCError(code: .permissionDenied, message: "the admin token is not valid for this router")
+        }
+    }
+}

@@ -1,0 +1,90 @@
+public import Foundation
+public import ZooterCore
+public import ZooterRPC
+public import ZooterWire
+
+/// A router artifact, validated and ready to route: the manifest, the head, expert costs.
+///
+/// Immutable and shared by every call; `LoadModel` swaps the whole object atomically, so a call
+/// sees one model from start to end.
+public final class RoutingModel: Sendable {
+    public let manifest: ModelManifest
+    public let head: RouterHead
+    /// Per-expert cost in manifest order (0 when the manifest gives none).
+    public let costs: [Double]
+    public let loadedAt: Date
+
+    /// The files of an artifact directory, as `zooter-trainer train` writes them.
+    public static let manifestFile = "manifest.binpb"
+    public static let headFile = "head.safetensors"
+
+    init(manifest: ModelManifest, head: RouterHead) {
+        self.manifest = manifest
+        self.head = head
+        self.costs = manifest.experts.map { $0.cost.isFinite ? $0.cost : 0 }
+        self.loadedAt = Date()
+    }
+
+    /// Loads and validates an artifact directory against the encoder this server runs.
+    public static func load(directory: URL, encoder: EncoderIdentity, dimension: Int) throws(RPCError) -> RoutingModel {
+        let manifestURL = directory.appendingPathComponent(manifestFile)
+        let headURL = directory.appendingPathComponent(headFile)
+        let manifestBytes: [UInt8]
+        let headBytes: [UInt8]
+        do {
+            manifestBytes = Array(try Data(contentsOf: manifestURL))
+            headBytes = Array(try Data(contentsOf: headURL))
+        } catch {
+            throw RPCError(code: .failedPrecondition,
+                           message: "cannot read the artifact at \(directory.path): \(error.localizedDescription); expected \(manifestFile) and \(headFile)")
+        }
+        let manifest: ModelManifest
+        do {
+            manifest = try ModelManifest(wireBytes: manifestBytes)
+        } catch {
+            throw RPCError(code: .failedPrecondition, message: "\(manifestURL.path) is not a valid ModelManifest: \(error)")
+        }
+        return try validated(ModelArtifact(manifest: manifest, headSafetensors: headBytes), encoder: encoder, dimension: dimension)
+    }
+
+    /// Validates an artifact: encoder match, head shape, expert list, head checksum.
+    public static func validated(_ artifact: ModelArtifact, encoder: EncoderIdentity, dimension: Int) throws(RPCError) -> RoutingModel {
+        guard let manifest = artifact.manifest else {
+            throw RPCError(code: .invalidArgument, message: "the artifact has no manifest")
+        }
+        guard manifest.formatVersion == 1 else {
+            throw RPCError(code: .failedPrecondition, message: "artifact format version \(manifest.formatVersion) is not supported (this router reads version 1)")
+        }
+        guard manifest.encoderSHA256 == encoder.weightsSHA256 else {
+            throw RPCError(code: .failedPrecondition,
+                           message: "the artifact was trained on encoder sha256 \(manifest.encoderSHA256.prefix(12))… but this router runs \(encoder.weightsSHA256.prefix(12))…; retrain with this encoder or start the router with the artifact's encoder")
+        }
+        let names = manifest.experts.map(\.name)
+        guard !names.isEmpty, Set(names).count == names.count, !names.contains("") else {
+            throw RPCError(code: .invalidArgument, message: "the manifest must list at least one expert, with unique non-empty names")
+        }
+        if !manifest.headSHA256.isEmpty, SHA256.hex(artifact.headSafetensors) != manifest.headSHA256 {
+            throw RPCError(code: .dataLoss, message: "the head weights do not match the manifest's head_sha256: the artifact is corrupt")
+        }
+        let weights: HeadWeights
+        do {
+            weights = try HeadWeights.load(safetensors: Data(artifact.headSafetensors)).weights
+        } catch {
+            throw RPCError(code: .invalidArgument, message: "the head weights are not valid safetensors: \(error)")
+        }
+        guard weights.experts == names else {
+            throw RPCError(code: .invalidArgument, message: "the head's experts \(weights.experts) differ from the manifest's \(names)")
+        }
+        guard weights.architecture.inputs == dimension, weights.architecture.outputs == names.count else {
+            throw RPCError(code: .failedPrecondition,
+                           message: "the head maps \(weights.architecture.inputs) inputs to \(weights.architecture.outputs) experts; this router needs \(dimension) inputs and \(names.count) experts")
+        }
+        guard weights.parameters.allSatisfy(\.isFinite) else {
+            throw RPCError(code: .invalidArgument, message: "the head weights contain NaN or infinite values")
+        }
+        if !manifest.fallbackExpert.isEmpty, !names.contains(manifest.fallbackExpert) {
+            throw RPCError(code: .invalidArgument, message: "fallback expert '\(manifest.fallbackExpert)' is not one of the experts \(names)")
+        }
+        return RoutingModel(manifest: manifest, head: RouterHead(weights: weights))
+    }
+}

@@ -1,0 +1,31 @@
+public import Foundation
+
+/// What `zooter-trainer train` was asked to do.
+public struct TrainOptions: Sendable {
+    public var dataset: URL
+    public var out: URL
+    /// Tagger address; nil: use the dataset's own source/tags.
+    public var tagger: String?
+    /// Reward replicas ("host:port,host:port"); needed with `rescore`.
+    public var reward: String?
+    /// Router to push the artifact to; nil: only write it.
+    public var router: String?
+    public var rescore = false
+    /// Train on the first N examples only (demos, tests).
+    public var limit: Int?
+    public var modelDirectory: URL
+    public var threads: Int
+    public var adminToken: String?
+    public var folds = 5
+    public var seeds = 3
+    public var seed: UInt64 = 1
+    public var cacheDirectory: URL
+
+    public init(dataset: URL, out: URL, modelDirectory: URL, threads: Int, cacheDirectory: URL) {
+        self.dataset = dataset
+        self.out = out
+        self.modelDirectory = modelDirectory
+        self.threads = threads
+        self.cacheDirectory = cacheDirectory
+    }
+}

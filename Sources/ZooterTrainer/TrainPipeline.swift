@@ -1,0 +1,152 @@
+public import Foundation
+public import ZooterCore
+import ZooterRPC
+import ZooterWire
+
+/// `zooter-trainer train`: dataset → tags (tagger) → rewards (dataset or reward replicas) →
+/// embeddings → hyper-parameters chosen on inner folds → k-fold evaluation → final head →
+/// artifact on disk → pushed to the router.
+public struct TrainPipeline {
+    public let options: TrainOptions
+    /// Progress lines for a person (stderr in the CLI).
+    let log: (String) -> Void
+
+    public init(options: TrainOptions, log: @escaping (String) -> Void) {
+        self.options = options
+        self.log = log
+    }
+
+    public struct Outcome: Sendable {
+        public var artifactDirectory: URL
+        public var reportFile: URL
+        public var modelVersion: String
+        public var report: EvaluationReport
+        public var pushed: Bool
+    }
+
+    public func run() async throws -> Outcome {
+        var dataset: RoutingDataset
+        do { dataset = try RoutingDataset.load(directory: options.dataset) } catch { throw TrainerError("\(error)") }
+        if let limit = options.limit, limit < dataset.count {
+            dataset = RoutingDataset(experts: dataset.experts, examples: Array(dataset.examples.prefix(limit)),
+                                     expertFacts: dataset.expertFacts)
+        }
+        log("dataset: \(dataset.count) queries × \(dataset.experts.count) experts from \(options.dataset.path)")
+        try FileManager.default.createDirectory(at: options.out, withIntermediateDirectories: true)
+
+        let tags = try await tagsForExamples(dataset)
+        let (rewards, rewardSource) = try await rewardsForExamples(dataset)
+        dataset.examples = zip(dataset.examples, zip(tags, rewards)).map { example, extra in
+            var example = example
+            example.tags = extra.0
+            example.rewards = extra.1
+            return example
+        }
+
+        log("embedding \(dataset.count) queries")
+        let encoder = try TextEncoder(modelDirectory: options.modelDirectory, threads: options.threads)
+        let cache = EmbeddingCache(directory: options.cacheDirectory, encoderIdentity: encoder.identity.description)
+        let embeddings = try cache.embeddings(for: dataset.queries, encode: encoder.embed).embeddings
+
+        let configuration = EvaluationConfiguration(folds: options.folds, seeds: Array(0..<UInt64(options.seeds)),
+                                                    tagSource: .datasetTags, threads: options.threads)
+        log("evaluating: \(options.folds)-fold cross-validation × \(options.seeds) seeds, every method")
+        let report: EvaluationReport
+        do {
+            report = try Evaluator.evaluate(dataset: dataset, embeddings: embeddings, configuration: configuration,
+                                            datasetName: options.dataset.lastPathComponent,
+                                            encoderIdentity: encoder.identity.description, observer: nil,
+                                            progress: { done, total in ProgressBar.draw(label: "evaluate", done: done, total: total) })
+        } catch {
+            throw TrainerError("evaluation failed: \(error)")
+        }
+        log("fitting the router on all \(dataset.count) queries")
+        guard let table = dataset.rewardMatrix() else { throw TrainerError("rewards are missing after scoring") }
+        let fitted = RouterFitter.fit(embeddings: embeddings, rewards: table, tags: dataset.examples.map(\.tags),
+                                      experts: dataset.experts, configuration: configuration, seed: options.seed)
+        let artifact = try ArtifactBuilder(dataset: dataset, datasetDirectory: options.dataset, encoder: encoder,
+                                           fitted: fitted, report: report, rewardSource: rewardSource,
+                                           tagger: options.tagger == nil ? "dataset" : "zooter-taxonomy").build()
+        let reportFile = options.out.appendingPathComponent("report.json")
+        try ArtifactBuilder.write(artifact, report: report, to: options.out)
+        let version = artifact.manifest?.modelVersion ?? ""
+        log("artifact \(version) written to \(options.out.path) (\(fitted.selection))")
+
+        var pushed = false
+        if let router = options.router {
+            try await push(artifact, to: router)
+            pushed = true
+            log("pushed \(version) to the router at \(router)")
+        }
+        return Outcome(artifactDirectory: options.out, reportFile: reportFile, modelVersion: version, report: report, pushed: pushed)
+    }
+
+    /// Tags from the tagger (which also passes the dataset's own source and tags through), or the
+    /// dataset's own when no tagger is given.
+    func tagsForExamples(_ dataset: RoutingDataset) async throws -> [[String]] {
+        let own = dataset.examples.map { example in (example.source.map { [$0] } ?? []) + example.tags }
+        guard let tagger = options.tagger else { return own }
+        log("tagging \(dataset.count) queries with the tagger at \(tagger)")
+        let client = try GRPCClient(target: tagger)
+        var tags: [[String]] = []
+        do {
+            for start in stride(from: 0, to: dataset.count, by: 128) {
+                let end = min(start + 128, dataset.count)
+                let request = TagRequest(queries: (start..<end).map { TagQuery(query: dataset.examples[$0].query, givenTags: own[$0]) })
+                let reply = try await client.unary(path: "/zooter.v1.Tagger/Tag", request: request.wireBytes(), timeout: .seconds(120))
+                let response = try TagResponse(wireBytes: reply.message)
+                guard response.results.count == end - start else { throw TrainerError("the tagger answered \(response.results.count) results for \(end - start) queries") }
+                tags += response.results.map { $0.tags.map(\.name) }
+                ProgressBar.draw(label: "tag", done: end, total: dataset.count)
+            }
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
+        return tags
+    }
+
+    /// Rewards from the dataset, or (with --rescore) from the reward replicas through the journal.
+    func rewardsForExamples(_ dataset: RoutingDataset) async throws -> (rewards: [[Double]], source: String) {
+        guard options.rescore else {
+            guard let table = dataset.rewardMatrix() else {
+                throw TrainerError("the dataset has no rewards: pass --rescore --reward ADDR to score its responses")
+            }
+            return ((0..<dataset.count).map { row in (0..<dataset.experts.count).map { table[row, $0] } }, "dataset")
+        }
+        guard let reward = options.reward else { throw TrainerError("--rescore needs --reward host:port[,host:port...]") }
+        let journal = try RewardJournal(url: options.out.appendingPathComponent("scores.journal"))
+        let client = try GRPCClient(target: reward)
+        log("scoring \(dataset.count * dataset.experts.count) responses on \(client.addresses.count) reward replica(s); journal \(journal.url.path) has \(journal.scores.count)")
+        let info = try? RewardInfoResponse(wireBytes: try await client.unary(
+            path: "/zooter.v1.RewardScorer/Info", request: RewardInfoRequest().wireBytes(), timeout: .seconds(10)).message)
+        let rewards: [[Double]]
+        do {
+            rewards = try await Rescorer(client: client).score(dataset, journal: journal) { done, total in
+                ProgressBar.draw(label: "score", done: done, total: total)
+            }
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
+        return (rewards, "reward-service:\(info?.scorer ?? "unknown")@\(info?.version ?? "unknown")")
+    }
+
+    func push(_ artifact: ModelArtifact, to router: String) async throws {
+        let client = try GRPCClient(target: router)
+        var metadata = Metadata()
+        if let token = options.adminToken { metadata.add("authorization", "Bearer \(token)") }
+        do {
+            let reply = try await client.unary(path: "/zooter.v1.Router/LoadModel",
+                                               request: LoadModelRequest(source: .artifact(artifact)).wireBytes(),
+                                               metadata: metadata, timeout: .seconds(60))
+            _ = try LoadModelResponse(wireBytes: reply.message)
+        } catch {
+            await client.close()
+            throw TrainerError("the router at \(router) refused the artifact: \(error)")
+        }
+        await client.close()
+    }
+}

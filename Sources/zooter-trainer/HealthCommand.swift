@@ -1,0 +1,40 @@
+import ArgumentParser
+import ZooterRPC
+import ZooterWire
+
+/// `zooter-trainer health`: a gRPC health probe for container health checks (exit 0 = SERVING).
+struct HealthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "health", abstract: "Checks a server through grpc.health.v1.Health/Check; exits 0 when SERVING.")
+
+    @Option(help: "host:port of the server.")
+    var target: String
+
+    @Option(help: "Service to ask about (empty: the server as a whole).")
+    var service = ""
+
+    @Option(name: .customLong("timeout-ms"), help: "Deadline for the check.")
+    var timeoutMilliseconds = 2000
+
+    func run() async throws {
+        let client = try GRPCClient(target: target)
+        let outcome: Result<HealthCheckResponse.ServingStatus, any Error>
+        do {
+            let reply = try await client.unary(
+                path: "/grpc.health.v1.Health/Check", request: HealthCheckRequest(service: service).wireBytes(),
+                timeout: .milliseconds(timeoutMilliseconds))
+            outcome = .success(try HealthCheckResponse(wireBytes: reply.message).status)
+        } catch {
+            outcome = .failure(error)
+        }
+        await client.close()
+        switch outcome {
+        case .success(let status):
+            print("\(target) \(service.isEmpty ? "(server)" : service): \(status)")
+            if status != .serving { throw ExitCode(1) }
+        case .failure(let error):
+            print("\(target): \(error)")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import ZooterCore
+
+@Suite struct RoutingDatasetTests {
+    static let models = #"["m1", "m2"]"#
+    static let good = #"{"id": "a", "query": "hello", "source": null, "rewards": {"m1": 0.5, "m2": 1}}"#
+
+    /// Writes models.json + routing.jsonl and loads them.
+    static func load(_ lines: [String], models: String = models, experts: String? = nil) throws(DatasetError) -> RoutingDataset {
+        let dir: URL
+        do {
+            dir = try TestSupport.temporaryDirectory()
+            try Data(models.utf8).write(to: dir.appendingPathComponent("models.json"))
+            try Data(lines.joined(separator: "\n").utf8).write(to: dir.appendingPathComponent("routing.jsonl"))
+            if let experts { try Data(experts.utf8).write(to: dir.appendingPathComponent("experts.json")) }
+        } catch {
+            throw DatasetError(code: .fileUnreadable, file: "setup", message: "\(error)")
+        }
+        return try RoutingDataset.load(directory: dir)
+    }
+
+    static func expectError(_ lines: [String], code: DatasetError.Code, line: Int?, mentioning text: String,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            _ = try load(lines)
+            Issue.record("expected \(code)", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+            #expect(error.line == line, "\(error)", sourceLocation: sourceLocation)
+            #expect(error.description.contains("routing.jsonl"), sourceLocation: sourceLocation)
+            #expect(error.description.contains(text), "\(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func readsOptionalFields() throws {
+        let data = try Self.load([
+            Self.good,
+            "",
+            #"{"id": "b", "query": "q", "tags": ["x", "y"], "source": "s", "responses": {"m1": "r1", "m2": "r2"}}"#,
+            #"{"id": "c", "query": "q3", "responses": {"m1": "r"}, "rewards": {"m2": 0, "m1": 2.5}, "extra": [1]}"#,
+        ])
+        #expect(data.experts == ["m1", "m2"])
+        #expect(data.count == 3)
+        #expect(data.examples[0].source == nil && data.examples[0].tags.isEmpty && data.examples[0].rewards == [0.5, 1])
+        #expect(data.examples[1].rewards == nil && data.examples[1].tags == ["x", "y"] && data.examples[1].source == "s")
+        #expect(data.examples[2].rewards == [2.5, 0])
+        #expect(!data.hasAllRewards && data.rewardMatrix() == nil)
+    }
+
+    @Test func reportsEveryProblemWithItsLine() {
+        Self.expectError([Self.good, "{not json"], code: .invalidJSON, line: 2, mentioning: "invalid JSON")
+        Self.expectError([Self.good, "[1, 2]"], code: .invalidJSON, line: 2, mentioning: "not a JSON object")
+        Self.expectError([#"{"query": "q", "rewards": {"m1": 1, "m2": 1}}"#], code: .missingField, line: 1, mentioning: "\"id\"")
+        Self.expectError([Self.good, #"{"id": "b", "rewards": {"m1": 1, "m2": 1}}"#], code: .missingField, line: 2, mentioning: "query")
+        Self.expectError([Self.good, #"{"id": "b", "query": " ", "rewards": {"m1": 1, "m2": 1}}"#], code: .invalidField, line: 2, mentioning: "empty")
+        Self.expectError([Self.good, "", Self.good], code: .duplicateID, line: 3, mentioning: "line 1")
+        Self.expectError([#"{"id": "a", "query": "q", "rewards": {"m1": 1, "m2": 1, "m3": 0}}"#], code: .unknownModel, line: 1, mentioning: "m3")
+        Self.expectError([#"{"id": "a", "query": "q", "rewards": {"m1": 1}}"#], code: .missingReward, line: 1, mentioning: "m2")
+        Self.expectError([#"{"id": "a", "query": "q", "rewards": {"m1": 1, "m2": 1e999}}"#], code: .nonFiniteReward, line: 1, mentioning: "non-finite")
+        Self.expectError([Self.good, #"{"id": "a2", "query": "q", "rewards": {"m1": 1, "m2": NaN}}"#], code: .nonFiniteReward, line: 2, mentioning: "non-finite")
+        Self.expectError([#"{"id": "a", "query": "q", "rewards": {"m1": "high", "m2": 1}}"#], code: .invalidJSON, line: 1, mentioning: "rewards.m1")
+        Self.expectError([Self.good, #"{"id": "b", "query": "q", "source": "s"}"#], code: .noRewardsOrResponses, line: 2, mentioning: "neither")
+        Self.expectError([#"{"id": "b", "query": "q", "responses": {"m1": "x"}}"#], code: .missingReward, line: 1, mentioning: "m2")
+        Self.expectError([#"{"id": "b", "query": "q", "responses": {"m1": "x", "zz": "y"}, "rewards": {"m1": 1, "m2": 1}}"#],
+                         code: .unknownModel, line: 1, mentioning: "zz")
+        Self.expectError([Self.good, #"{"id": 7, "query": "q", "rewards": {"m1": 1, "m2": 1}}"#], code: .invalidJSON, line: 2, mentioning: "id")
+        Self.expectError(["", "  "], code: .empty, line: nil, mentioning: "no queries")
+    }
+
+    @Test func validatesModelAndExpertFiles() {
+        #expect(throws: DatasetError.self) { try Self.load([Self.good], models: #"["m1", "m1"]"#) }
+        #expect(throws: DatasetError.self) { try Self.load([Self.good], models: #"{"m1": 1}"#) }
+        #expect(throws: DatasetError.self) { try Self.load([Self.good], models: "[]") }
+        #expect(throws: DatasetError.self) {
+            try Self.load([Self.good], experts: #"[{"name": "other", "params_b": 1}]"#)
+        }
+        let data = try? Self.load([Self.good], experts: #"[{"name": "m2", "params_b": 7.5, "kind": "chat"}]"#)
+        #expect(data?.expertFacts?[1].parametersBillions == 7.5)
+        #expect(data?.expertFacts?[0].parametersBillions == nil)
+    }
+
+    @Test func fingerprintChangesWithContent() throws {
+        let a = try Self.load([Self.good])
+        var b = a
+        b.examples[0].rewards = [0.5, 0.9]
+        #expect(datasetFingerprint(a) == datasetFingerprint(a))
+        #expect(datasetFingerprint(a) != datasetFingerprint(b))
+        #expect(datasetFingerprint(a).hasPrefix("fnv1a64:"))
+    }
+
+    @Test func sharedDatasetsLoadWithTheirCounts() throws {
+        let base = TestSupport.sharedDirectory.appendingPathComponent("data")
+        let alpaca = try RoutingDataset.load(directory: base.appendingPathComponent("alpaca-eval-13b"), keepResponses: false)
+        #expect(alpaca.count == 805 && alpaca.experts.count == 6 && alpaca.hasAllRewards)
+        #expect(Set(alpaca.examples.compactMap(\.source)).count == 5)
+        let mmlu = try RoutingDataset.load(directory: base.appendingPathComponent("mmlu-pro-8"), keepResponses: false)
+        #expect(mmlu.count == 11792 && mmlu.experts.count == 8 && mmlu.hasAllRewards)
+        #expect(Set(mmlu.examples.compactMap(\.source)).count == 14)
+        #expect(mmlu.expertFacts?.count == 8)
+        // Mean reward of the best single model matches stats.json (0.5268 for deepseek-chat).
+        let table = try #require(mmlu.rewardMatrix())
+        let deepseek = (0..<table.rows).reduce(0.0) { $0 + table[$1, 0] } / Double(table.rows)
+        #expect(isClose(deepseek, 0.5268, absolute: 5e-5))
+    }
+}
