@@ -1,16 +1,8 @@
 import Foundation
 @testable import ZooterCore
 
-/// Shared helpers for ZooterCore tests.
-enum TestSupport {
-    /// `<package root>/../shared` or $ZOOTER_SHARED_DIR.
-    static var sharedDirectory: URL {
-        if let env = ProcessInfo.processInfo.environment["ZOOTER_SHARED_DIR"] { return URL(fileURLWithPath: env) }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent("../shared").standardized
-    }
-
+/// Fixtures for the training and evaluation tests (locations live in TestSupport.swift).
+extension TestSupport {
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("zooter-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
