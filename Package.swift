@@ -92,6 +92,10 @@ let package = Package(
         .testTarget(name: "ZooterWireTests", dependencies: ["ZooterWire"]),
         .testTarget(name: "ZooterCoreTests", dependencies: ["ZooterCore"]),
         .testTarget(
+            name: "ZooterEndToEndTests",
+            dependencies: ["ZooterRouter", "ZooterCore", "ZooterRPC", "ZooterWire",
+                           "zooter-router", "zooter-reward", "zooter-tagger", "zooter-trainer"]),
+        .testTarget(
             name: "ZooterServiceKitTests",
             dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", .product(name: "Logging", package: "swift-log")]),
         .testTarget(

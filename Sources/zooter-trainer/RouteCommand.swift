@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import ZooterRPC
+import ZooterWire
+
+/// `zooter-trainer route`: asks a router where queries should go (a client for people and scripts).
+struct RouteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "route", abstract: "Route queries with a running zooter-router and print the ranked experts.")
+
+    @Option(help: "Router host:port.") var router: String
+    @Option(name: .customLong("cost-weight"), help: "λ: trade probability against expert cost.") var costWeight = 0.0
+    @Argument(help: "Queries to route.") var queries: [String]
+
+    func run() async throws {
+        let client = try GRPCClient(target: router)
+        let request = RouteBatchRequest(requests: queries.map { RouteRequest(query: $0, costWeight: costWeight) })
+        let outcome: Result<RouteBatchResponse, any Error>
+        do {
+            let reply = try await client.unary(path: "/zooter.v1.Router/RouteBatch", request: request.wireBytes(), timeout: .seconds(30))
+            outcome = .success(try RouteBatchResponse(wireBytes: reply.message))
+        } catch {
+            outcome = .failure(error)
+        }
+        await client.close()
+        let batch = try outcome.get()
+        for (query, response) in zip(queries, batch.responses) {
+            let ranking = response.ranked.map { "\($0.expert) \(String(format: "%.3f", $0.probability))" }.joined(separator: ", ")
+            print("\(query.prefix(60))\n  → \(response.chosen)\(response.fallbackUsed ? " (fallback)" : "")  [\(ranking)]  model \(response.modelVersion), \(response.totalMicros) µs")
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+import ZooterCore
+import ZooterRPC
+@testable import ZooterRouter
+import ZooterWire
+
+/// The whole product on one machine: tagger, two reward replicas and the router as separate
+/// processes on 127.0.0.1:0; the trainer rescoring through both replicas while one is killed;
+/// the artifact pushed to the router; Route called from Python grpcio and checked against the
+/// same model run in-process; a corrupt artifact rejected while the old model keeps serving.
+@Suite(.serialized, .timeLimit(.minutes(20))) struct PipelineEndToEndTests {
+    static let shared = URL(fileURLWithPath: ProcessInfo.processInfo.environment["ZOOTER_SHARED_DIR"]
+        ?? ServiceProcess.root.deletingLastPathComponent().appendingPathComponent("shared").path)
+    static let dataset = shared.appendingPathComponent("data/alpaca-eval-13b")
+    static let model = ServiceProcess.root.appendingPathComponent("models/all-MiniLM-L6-v2")
+    static let limit = 36
+    static let token = "e2e-secret"
+
+    func call<Response: WireMessage>(_ client: GRPCClient, _ path: String, _ request: some WireMessage,
+                                     metadata: Metadata = Metadata()) async throws -> Response {
+        try Response(wireBytes: try await client.unary(path: path, request: request.wireBytes(), metadata: metadata, timeout: .seconds(60)).message)
+    }
+
+    func expectStatus(_ code: StatusCode, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async {
+        do {
+            try await body()
+            Issue.record("expected \(code), the call succeeded", sourceLocation: sourceLocation)
+        } catch let error as RPCError {
+            #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+            #expect(!error.message.isEmpty, sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func trainThroughServicesWithAKilledReplicaAndServe() async throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("zooter-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let modelArg = ["--model", Self.model.path]
+
+        // The reward model the replicas serve.
+        let fit = try ServiceProcess("zooter-trainer", ["train-reward", "--dataset", Self.dataset.path, "--out",
+                                                        work.appendingPathComponent("reward").path, "--limit", "24", "--epochs", "4"] + modelArg)
+        #expect(try await fit.wait() == 0, "\(fit.output)")
+
+        let tagger = try ServiceProcess("zooter-tagger", ["--port", "0"] + modelArg)
+        let rewardA = try ServiceProcess("zooter-reward", ["--port", "0", "--scorer", work.appendingPathComponent("reward").path, "--max-batch", "8"] + modelArg, name: "reward-a")
+        let rewardB = try ServiceProcess("zooter-reward", ["--port", "0", "--scorer", work.appendingPathComponent("reward").path, "--max-batch", "8"] + modelArg, name: "reward-b")
+        let router = try ServiceProcess("zooter-router", ["--port", "0", "--admin-token", Self.token] + modelArg)
+        let services = [tagger, rewardA, rewardB, router]
+        defer { services.forEach { $0.kill(SIGTERM) } }
+        let (taggerPort, portA, portB, routerPort) = (try await tagger.port(), try await rewardA.port(), try await rewardB.port(), try await router.port())
+        let routerClient = try GRPCClient(target: "127.0.0.1:\(routerPort)")
+
+        // Before any model: UNAVAILABLE with a message saying what to do.
+        await expectStatus(.unavailable) { let _: RouteResponse = try await call(routerClient, "/zooter.v1.Router/Route", RouteRequest(query: "hi")) }
+
+        // Train, rescoring through both replicas; kill replica B once scoring is under way.
+        let out = work.appendingPathComponent("artifact")
+        let journal = out.appendingPathComponent("scores.journal")
+        let trainer = try ServiceProcess("zooter-trainer", [
+            "train", "--dataset", Self.dataset.path, "--out", out.path, "--limit", String(Self.limit), "--folds", "3", "--seeds", "1",
+            "--tagger", "127.0.0.1:\(taggerPort)", "--reward", "127.0.0.1:\(portA),127.0.0.1:\(portB)", "--rescore",
+            "--router", "127.0.0.1:\(routerPort)", "--admin-token", Self.token,
+            "--cache", work.appendingPathComponent("cache").path] + modelArg)
+        var killedAfter = -1
+        while trainer.process.isRunning {
+            let lines = (try? String(contentsOf: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0
+            if lines > 0 && killedAfter < 0 {
+                rewardB.kill(SIGKILL)
+                killedAfter = lines
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await trainer.wait() == 0, "\(trainer.output)")
+        #expect(killedAfter > 0 && killedAfter < Self.limit * 6, "replica B was killed mid-run (after \(killedAfter) scores)")
+        // No score lost: every (query, expert) is in the journal exactly once.
+        let entries = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n")
+        #expect(entries.count == Self.limit * 6)
+        #expect(Set(entries.map { line in
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return "\(object?["id"] ?? "")|\(object?["expert"] ?? "")"
+        }).count == Self.limit * 6)
+
+        // The router now serves the pushed model; grpcio's answers equal the in-process router's.
+        let info: ModelInfoResponse = try await call(routerClient, "/zooter.v1.Router/ModelInfo", ModelInfoRequest())
+        let version = try #require(info.manifest?.modelVersion)
+        #expect(info.loaded)
+        let encoder = try TextEncoder(modelDirectory: Self.model, threads: 2)
+        let local = try RoutingModel.load(directory: out, encoder: encoder.identity, dimension: encoder.dimension)
+        #expect(local.manifest.modelVersion == version)
+        let queries = ["Write a haiku about the sea", "What is the derivative of x^2?", "Explain TCP slow start", "Give me a packing list for Iceland"]
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", ServiceProcess.root.appendingPathComponent("Tests/Interop/grpcio_route.py").path,
+                            "--port", String(routerPort), String(decoding: try JSONEncoder().encode(queries), as: UTF8.self)]
+        let pipe = Pipe()
+        python.standardOutput = pipe
+        try python.run()
+        let answerData = pipe.fileHandleForReading.readDataToEndOfFile()
+        python.waitUntilExit()
+        try #require(python.terminationStatus == 0)
+        let answers = try #require(try JSONSerialization.jsonObject(with: answerData) as? [[String: Any]])
+        let probabilities = local.head.probabilities(try encoder.embed(queries))
+        for (index, query) in queries.enumerated() {
+            let expected = local.answer(RouteRequest(query: query), probabilities: probabilities.row(index))
+            #expect(answers[index]["chosen"] as? String == expected.chosen)
+            #expect(answers[index]["model_version"] as? String == version)
+            let ranked = try #require(answers[index]["ranked"] as? [[Any]])
+            #expect(ranked.map { $0[0] as? String } == expected.ranked.map(\.expert))
+            for (remote, mine) in zip(ranked, expected.ranked) {
+                #expect(abs((remote[1] as? Double ?? -1) - mine.probability) < 1e-5)
+            }
+        }
+
+        // Admin calls need the token.
+        let artifact = ModelArtifact(manifest: local.manifest, headSafetensors: Array(try Data(contentsOf: out.appendingPathComponent("head.safetensors"))))
+        await expectStatus(.unauthenticated) { let _: LoadModelResponse = try await call(routerClient, "/zooter.v1.Router/LoadModel", LoadModelRequest(source: .artifact(artifact))) }
+        var wrong = Metadata(); wrong.add("authorization", "Bearer nope")
+        await expectStatus(.permissionDenied) { let _: LoadModelResponse = try await call(routerClient, "/zooter.v1.Router/LoadModel", LoadModelRequest(source: .artifact(artifact)), metadata: wrong) }
+        // Corrupt artifacts are rejected and the old model keeps answering.
+        var admin = Metadata(); admin.add("authorization", "Bearer \(Self.token)")
+        var corrupt = artifact
+        corrupt.headSafetensors[corrupt.headSafetensors.count - 3] ^= 0xFF
+        await expectStatus(.dataLoss) { let _: LoadModelResponse = try await call(routerClient, "/zooter.v1.Router/LoadModel", LoadModelRequest(source: .artifact(corrupt)), metadata: admin) }
+        var otherEncoder = artifact
+        otherEncoder.manifest?.encoderSHA256 = String(repeating: "0", count: 64)
+        await expectStatus(.failedPrecondition) { let _: LoadModelResponse = try await call(routerClient, "/zooter.v1.Router/LoadModel", LoadModelRequest(source: .artifact(otherEncoder)), metadata: admin) }
+        await expectStatus(.failedPrecondition) { let _: LoadModelResponse = try await call(routerClient, "/zooter.v1.Router/LoadModel", LoadModelRequest(source: .artifactPath(work.path)), metadata: admin) }
+        let after: RouteResponse = try await call(routerClient, "/zooter.v1.Router/Route", RouteRequest(query: queries[0]))
+        #expect(after.modelVersion == version)
+
+        // Bad input on every service gets a status a caller can act on.
+        await expectStatus(.invalidArgument) { let _: RouteResponse = try await call(routerClient, "/zooter.v1.Router/Route", RouteRequest(query: "   ")) }
+        await expectStatus(.invalidArgument) { let _: RouteResponse = try await call(routerClient, "/zooter.v1.Router/Route", RouteRequest(query: "hi", allowedExperts: ["gpt-17"])) }
+        await expectStatus(.invalidArgument) { let _: RouteResponse = try await call(routerClient, "/zooter.v1.Router/Route", RouteRequest(query: "hi", costWeight: -1)) }
+        await expectStatus(.invalidArgument) { let _: RouteBatchResponse = try await call(routerClient, "/zooter.v1.Router/RouteBatch", RouteBatchRequest(requests: Array(repeating: RouteRequest(query: "x"), count: 257))) }
+        await expectStatus(.invalidArgument) { _ = try await routerClient.unary(path: "/zooter.v1.Router/Route", request: [0x0A, 0x02, 0xC3, 0x28]) }
+        let taggerClient = try GRPCClient(target: "127.0.0.1:\(taggerPort)")
+        await expectStatus(.invalidArgument) { let _: TagResponse = try await call(taggerClient, "/zooter.v1.Tagger/Tag", TagRequest(queries: [TagQuery(query: "")])) }
+        await expectStatus(.invalidArgument) { let _: TagResponse = try await call(taggerClient, "/zooter.v1.Tagger/Tag", TagRequest(queries: Array(repeating: TagQuery(query: "x"), count: 257))) }
+        let tagged: TagResponse = try await call(taggerClient, "/zooter.v1.Tagger/Tag", TagRequest(queries: [TagQuery(query: "Write a Python function to sort a list", givenTags: ["mine"])]))
+        #expect(tagged.results.first?.tags.contains { $0.name == "mine" && $0.origin == .given } == true)
+        #expect(tagged.results.first?.tags.contains { $0.name == "intent/coding" } == true, "\(tagged)")
+        let rewardClient = try GRPCClient(target: "127.0.0.1:\(portA)")
+        await expectStatus(.invalidArgument) { let _: ScoreResponse = try await call(rewardClient, "/zooter.v1.RewardScorer/Score", ScoreRequest(pairs: [ScorePair(id: "1", query: "", response: "x")])) }
+        await expectStatus(.invalidArgument) { let _: ScoreResponse = try await call(rewardClient, "/zooter.v1.RewardScorer/Score", ScoreRequest(pairs: Array(repeating: ScorePair(id: "1", query: "q", response: "r"), count: 257))) }
+        let scored: ScoreResponse = try await call(rewardClient, "/zooter.v1.RewardScorer/Score", ScoreRequest(pairs: [ScorePair(id: "a", query: "q", response: "r")]))
+        let again: ScoreResponse = try await call(rewardClient, "/zooter.v1.RewardScorer/Score", ScoreRequest(pairs: [ScorePair(id: "a", query: "q", response: "r")]))
+        #expect(again.cacheHits == 1 && again.results.first?.reward == scored.results.first?.reward)
+        for client in [routerClient, taggerClient, rewardClient] { await client.close() }
+
+        // SIGTERM: each service drains and exits 0.
+        for service in [tagger, rewardA, router] {
+            service.kill(SIGTERM)
+            #expect(try await service.wait(timeout: .seconds(30)) == 0, "\(service.name): \(service.output.suffix(500))")
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Synchronization
+
+/// A built Zooter executable run as a child process (the same binaries the demo and containers
+/// run), with its stderr collected so the test can read the port it bound.
+final class ServiceProcess: Sendable {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// Tests and executables come from one `swift build`; the test bundle sits beside them.
+    static let binDirectory: URL = {
+        if let path = ProcessInfo.processInfo.environment["ZOOTER_BIN_DIR"] { return URL(fileURLWithPath: path) }
+        let candidates = [Bundle.main.executableURL?.deletingLastPathComponent(), Bundle.main.bundleURL,
+                          Bundle.main.bundleURL.deletingLastPathComponent()].compactMap { $0 }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("zooter-router").path) }
+            ?? root.appendingPathComponent(".build/release")
+    }()
+
+    /// Collected output, appended from the pipe's reader thread.
+    final class Log: Sendable {
+        private let text = Mutex("")
+        func append(_ chunk: String) { text.withLock { $0 += chunk } }
+        var value: String { text.withLock { $0 } }
+    }
+
+    let process: Process
+    private let log = Log()
+    let name: String
+
+    init(_ executable: String, _ arguments: [String], name: String? = nil) throws {
+        self.name = name ?? executable
+        process = Process()
+        process.executableURL = Self.binDirectory.appendingPathComponent(executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.root
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = pipe
+        let log = self.log
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            log.append(String(decoding: handle.availableData, as: UTF8.self))
+        }
+        try process.run()
+    }
+
+    var output: String { log.value }
+
+    /// Waits for the "listening … port=N" log line.
+    func port(timeout: Duration = .seconds(120)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let range = output.range(of: #"port=(\d+)"#, options: .regularExpression) {
+                return Int(output[range].dropFirst(5))!
+            }
+            guard process.isRunning else { throw ProcessFailure("\(name) exited: \(output)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ProcessFailure("\(name) did not report a port: \(output)")
+    }
+
+    /// Waits for the process to exit; returns its status.
+    func wait(timeout: Duration = .seconds(600)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                kill(SIGKILL)
+                throw ProcessFailure("\(name) did not finish in time: \(output.suffix(2000))")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return process.terminationStatus
+    }
+
+    func kill(_ signal: Int32 = SIGKILL) {
+        if process.isRunning { Foundation.kill(process.processIdentifier, signal) }
+    }
+}
+
+struct ProcessFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
