@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "ZooterServiceKit",
             dependencies: [
-                "ZooterRPC", "ZooterWire",
+                "ZooterRPC", "ZooterWire", "ZooterCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -16,7 +16,7 @@ public struct RewardApp: Sendable {
 
     public static func build(server options: ServerOptions, encoder encoderOptions: EncoderOptions,
                              reward rewardOptions: RewardOptions, logger: Logger) throws -> RewardApp {
-        let encoder = try TextEncoder(modelDirectory: encoderOptions.resolvedModelDirectory, threads: encoderOptions.threads)
+        let encoder = try encoderOptions.loadEncoder(logger: logger)
         var modelURL = URL(fileURLWithPath: rewardOptions.scorer)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: modelURL.path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -28,10 +28,7 @@ public struct RewardApp: Sendable {
         }
         let scorer = EmbeddingRewardScorer(encoder: encoder, model: model)
         logger.info("reward scorer loaded", metadata: ["scorer": "\(scorer.name)", "version": "\(scorer.version)"])
-        let batcher = ComputeBatcher<ScorePair, Double>(
-            maxBatch: encoderOptions.maxBatch, maxWait: .microseconds(encoderOptions.maxWaitMicros),
-            maxQueuedItems: encoderOptions.maxQueued, threadPool: .singleton
-        ) { pairs in
+        let batcher: ComputeBatcher<ScorePair, Double> = encoderOptions.batcher { pairs in
             try scorer.score(pairs.map { (query: $0.query, response: $0.response) })
         }
         let reward = RewardService(scorer: scorer, batcher: batcher, cacheCapacity: rewardOptions.cacheEntries,

@@ -15,15 +15,8 @@ public struct RouterApp: Sendable {
 
     public static func build(server options: ServerOptions, encoder encoderOptions: EncoderOptions,
                              router routerOptions: RouterOptions, logger: Logger) throws -> RouterApp {
-        let encoder = try TextEncoder(modelDirectory: encoderOptions.resolvedModelDirectory, threads: encoderOptions.threads)
-        logger.info("encoder loaded", metadata: ["encoder": "\(encoder.identity)", "seconds": "\(encoder.loadSeconds)"])
-        let batcher = ComputeBatcher<String, [Float]>(
-            maxBatch: encoderOptions.maxBatch, maxWait: .microseconds(encoderOptions.maxWaitMicros),
-            maxQueuedItems: encoderOptions.maxQueued, threadPool: .singleton
-        ) { texts in
-            let matrix = try encoder.embed(texts)
-            return (0..<matrix.rows).map { Array(matrix.row($0)) }
-        }
+        let encoder = try encoderOptions.loadEncoder(logger: logger)
+        let batcher = encoderOptions.embeddingBatcher(encoder)
         let health = HealthService(services: [RouterService.serviceName])
         let adminToken = try routerOptions.resolvedAdminToken()
         if adminToken == nil { logger.notice("no admin token: LoadModel is open to every caller") }

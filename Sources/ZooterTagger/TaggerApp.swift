@@ -14,20 +14,13 @@ public struct TaggerApp: Sendable {
 
     public static func build(server options: ServerOptions, encoder encoderOptions: EncoderOptions,
                              tagger taggerOptions: TaggerOptions, logger: Logger) throws -> TaggerApp {
-        let encoder = try TextEncoder(modelDirectory: encoderOptions.resolvedModelDirectory, threads: encoderOptions.threads)
-        logger.info("encoder loaded", metadata: ["encoder": "\(encoder.identity)", "seconds": "\(encoder.loadSeconds)"])
+        let encoder = try encoderOptions.loadEncoder(logger: logger)
         let taxonomy = try taggerOptions.taxonomy.map { try Taxonomy.load(URL(fileURLWithPath: $0)) } ?? Taxonomy.builtIn()
         let matcher = try TagMatcher(taxonomy: taxonomy, embed: encoder.embed, minZ: taggerOptions.minZ)
         let latent = try taggerOptions.centroids.map { path in
             try KMeans.load(from: URL(fileURLWithPath: path), dimension: encoder.dimension)
         }
-        let batcher = ComputeBatcher<String, [Float]>(
-            maxBatch: encoderOptions.maxBatch, maxWait: .microseconds(encoderOptions.maxWaitMicros),
-            maxQueuedItems: encoderOptions.maxQueued, threadPool: .singleton
-        ) { texts in
-            let matrix = try encoder.embed(texts)
-            return (0..<matrix.rows).map { Array(matrix.row($0)) }
-        }
+        let batcher = encoderOptions.embeddingBatcher(encoder)
         let tagger = TaggerService(taxonomy: taxonomy, matcher: matcher, latent: latent, encoder: encoder, batcher: batcher)
         let health = HealthService(services: [TaggerService.serviceName])
         let server = GRPCServer(configuration: options.serverConfiguration, methods: health.methods + tagger.methods, logger: logger)
