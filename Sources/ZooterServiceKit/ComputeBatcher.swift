@@ -64,11 +64,11 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
+        await withTaskCancellationOrGracefulShutdownHandler {
             while let batch = await nextBatch() {
                 await process(batch)
             }
-        } onGracefulShutdown: {
+        } onCancelOrGracefulShutdown: {
             self.stop()
         }
     }

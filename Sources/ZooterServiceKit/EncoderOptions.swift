@@ -28,6 +28,8 @@ public struct EncoderOptions: ParsableArguments, Sendable {
 
     public func validate() throws {
         guard maxBatch > 0, maxQueued >= maxBatch else { throw ValidationError("--max-batch must be positive and ≤ --max-queued") }
+        // Tag, Score and RouteBatch accept 256 items in one call; a smaller queue could never take them.
+        guard maxQueued >= 256 else { throw ValidationError("--max-queued must be at least 256 (the largest batch one call may carry)") }
         guard maxWaitMicros >= 0 else { throw ValidationError("--max-wait-us must be ≥ 0") }
     }
 }

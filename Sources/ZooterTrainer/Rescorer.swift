@@ -60,8 +60,9 @@ public struct Rescorer: Sendable {
             }
             for _ in 0..<concurrency { launch() }
             while let (job, response) = try await group.next() {
-                guard response.results.count == job.keys.count, response.results.allSatisfy({ $0.reward.isFinite }) else {
-                    throw TrainerError("a reward replica answered \(response.results.count) scores for \(job.keys.count) pairs (or non-finite ones)")
+                guard response.results.count == job.keys.count, response.results.allSatisfy({ $0.reward.isFinite }),
+                      response.results.map(\.id) == job.request.pairs.map(\.id) else {
+                    throw TrainerError("a reward replica answered \(response.results.count) scores for \(job.keys.count) pairs (out of order, or non-finite)")
                 }
                 try journal.append(Array(zip(job.keys, response.results.map(\.reward))))
                 done += job.keys.count

@@ -85,6 +85,24 @@ import ZooterRPC
         }
     }
 
+    @Test func hugeTimeoutIsCappedNotACrash() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            let blocks = try await rawCall(port, grpcHeaders(path: "/test.Echo/Echo", extra: [HeaderField("grpc-timeout", "99999999H")]), [[0, 0, 0, 0, 1, 7]])
+            #expect(blocks.grpcStatus == "0")
+            try await expectStillServing(port)
+        }
+    }
+
+    @Test func oversizedHeaderListIsRefused() async throws {
+        try await withTestServer(echoMethods()) { _, port in
+            // 20 KiB of metadata against our 16 KiB SETTINGS_MAX_HEADER_LIST_SIZE.
+            let big = (0..<20).map { HeaderField("x-pad-\($0)", String(repeating: "a", count: 1024)) }
+            let blocks = try await rawCall(port, grpcHeaders(path: "/test.Echo/Echo", extra: big), [[0, 0, 0, 0, 0]])
+            #expect(blocks.grpcStatus == nil)  // the stream was reset, nothing was served
+            try await expectStillServing(port)
+        }
+    }
+
     @Test func garbageInsteadOfPrefaceClosesTheConnection() async throws {
         try await withTestServer(echoMethods()) { _, port in
             for garbage in [Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), [UInt8](repeating: 0xFF, count: 64)] {

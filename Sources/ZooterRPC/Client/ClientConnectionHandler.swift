@@ -106,6 +106,10 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                     if call.deframer.hasPartialMessage {
                         return finish(streamID, with: RPCError(code: .internal, message: "the response ended in the middle of a message"))
                     }
+                    if call.onMessage == nil && call.messages.count != 1 {
+                        return finish(streamID, with: RPCError(
+                            code: .internal, message: "a unary response must carry exactly one message; \(authority) sent \(call.messages.count)"))
+                    }
                     calls[streamID] = nil
                     call.succeed(trailers: status.metadata)
                 } else {
@@ -153,7 +157,16 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func flush() {
-        guard let session, let context, let bytes = try? session.takeOutbound() else { return }
+        guard let session, let context else { return }
+        let bytes: [UInt8]
+        do {
+            bytes = try session.takeOutbound()
+        } catch {
+            isUsable = false
+            failAll(RPCError(code: .unavailable, message: "the HTTP/2 session to \(authority) failed: \(error)"))
+            context.close(promise: nil)
+            return
+        }
         if !bytes.isEmpty {
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
         }

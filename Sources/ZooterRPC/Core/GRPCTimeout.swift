@@ -1,7 +1,15 @@
 /// The `grpc-timeout` header: at most 8 ASCII digits and a unit (H, M, S, m, u, n).
 enum GRPCTimeout {
-    /// Parses a header value; nil when it is malformed.
+    /// The longest deadline we honour; longer ones (the header allows ~11,000 years) are capped
+    /// so no arithmetic on them can overflow.
+    static let maximum: Duration = .seconds(100 * 365 * 24 * 3600)
+
+    /// Parses a header value (capped at `maximum`); nil when it is malformed.
     static func parse(_ value: String) -> Duration? {
+        parseUncapped(value).map { min($0, maximum) }
+    }
+
+    private static func parseUncapped(_ value: String) -> Duration? {
         let utf8 = Array(value.utf8)
         guard utf8.count >= 2, utf8.count <= 9, let unit = utf8.last else { return nil }
         var amount: Int64 = 0
@@ -22,8 +30,9 @@ enum GRPCTimeout {
 
     /// Encodes a duration in the finest unit that fits in 8 digits.
     static func encode(_ duration: Duration) -> String {
-        let nanos = max(0, duration.components.seconds) * 1_000_000_000
-            + max(0, duration.components.attoseconds / 1_000_000_000)
+        let capped = min(duration, maximum)
+        let nanos = max(0, capped.components.seconds) * 1_000_000_000
+            + max(0, capped.components.attoseconds / 1_000_000_000)
         let units: [(Int64, Character)] = [(1, "n"), (1_000, "u"), (1_000_000, "m"), (1_000_000_000, "S"),
                                            (60_000_000_000, "M"), (3_600_000_000_000, "H")]
         for (scale, unit) in units {

@@ -73,14 +73,16 @@ public final class GRPCServer: Service, Sendable {
         }
         waiters.forEach { $0.resume(returning: port) }
         logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        // A shutdown requested before the bind finished found no channel to close.
+        if state.withLock({ $0.shuttingDown }) { channel.close(promise: nil) }
 
-        await withGracefulShutdownHandler {
+        await withTaskCancellationOrGracefulShutdownHandler {
             await withDiscardingTaskGroup { tasks in
                 tasks.addTask { await self.dispatcher.run() }
                 try? await channel.closeFuture.get()
                 await self.drain()
             }
-        } onGracefulShutdown: {
+        } onCancelOrGracefulShutdown: {
             self.beginGracefulShutdown()
         }
         try? await group.shutdownGracefully()

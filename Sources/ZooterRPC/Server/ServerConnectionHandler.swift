@@ -173,8 +173,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 }
 
 extension TimeAmount {
+    /// Saturating: a duration beyond Int64 nanoseconds (~292 years) becomes the maximum.
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (sum, overflow2) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
+        self = overflow || overflow2 ? .nanoseconds(seconds < 0 ? .min : .max) : .nanoseconds(sum)
     }
 }
