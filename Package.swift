@@ -97,7 +97,8 @@ let package = Package(
                            "zooter-router", "zooter-reward", "zooter-tagger", "zooter-trainer"]),
         .testTarget(
             name: "ZooterServiceKitTests",
-            dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(
             name: "ZooterRPCTests",
             dependencies: [

@@ -1,0 +1,50 @@
+import NIOPosix
+import Synchronization
+import Testing
+import ZooterRPC
+import ZooterServiceKit
+
+@Suite(.timeLimit(.minutes(1))) struct ComputeBatcherTests {
+    final class Calls: Sendable {
+        let sizes = Mutex<[Int]>([])
+    }
+
+    @Test func concurrentSubmitsShareBatchesAndKeepOrder() async throws {
+        let calls = Calls()
+        let batcher = ComputeBatcher<Int, Int>(maxBatch: 64, maxWait: .milliseconds(20), maxQueuedItems: 1024, threadPool: .singleton) { items in
+            calls.sizes.withLock { $0.append(items.count) }
+            return items.map { $0 * 10 }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await batcher.run() }
+            try await withThrowingTaskGroup(of: Void.self) { clients in
+                for i in 0..<40 {
+                    clients.addTask {
+                        let out = try await batcher.submit([i, i + 1000])
+                        #expect(out == [i * 10, (i + 1000) * 10])
+                    }
+                }
+                try await clients.waitForAll()
+            }
+            batcher.stop()
+            try await group.waitForAll()
+        }
+        let sizes = calls.sizes.withLock { $0 }
+        #expect(sizes.reduce(0, +) == 80)
+        #expect(sizes.count < 40, "40 concurrent calls were computed in \(sizes.count) batches")
+        #expect(sizes.allSatisfy { $0 <= 64 })
+    }
+
+    @Test func fullQueueIsResourceExhaustedAndStoppedIsUnavailable() async throws {
+        let batcher = ComputeBatcher<Int, Int>(maxBatch: 2, maxWait: .zero, maxQueuedItems: 4, threadPool: .singleton) { $0 }
+        // Not running: items stay queued, so the fifth item overflows the queue.
+        async let first = batcher.submit([1, 2, 3, 4])
+        try await Task.sleep(for: .milliseconds(50))
+        await #expect { try await batcher.submit([5]) } throws: { ($0 as? RPCError)?.code == .resourceExhausted }
+        batcher.stop()
+        await #expect { try await batcher.submit([6]) } throws: { ($0 as? RPCError)?.code == .unavailable }
+        // A stopped batcher still drains what it accepted.
+        try await batcher.run()
+        #expect(try await first == [1, 2, 3, 4])
+    }
+}
