@@ -134,19 +134,32 @@ public struct TrainPipeline {
         return (rewards, "reward-service:\(info?.scorer ?? "unknown")@\(info?.version ?? "unknown")")
     }
 
+    /// Loads the artifact on every router replica the target names (a list, or every address a
+    /// host name resolves to): round-robin would update only one of them.
     func push(_ artifact: ModelArtifact, to router: String) async throws {
-        let client = try GRPCClient(target: router)
+        let addresses = try GRPCClient.addresses(for: router)
         var metadata = Metadata()
         if let token = options.adminToken { metadata.add("authorization", "Bearer \(token)") }
-        do {
-            let reply = try await client.unary(path: "/zooter.v1.Router/LoadModel",
-                                               request: LoadModelRequest(source: .artifact(artifact)).wireBytes(),
-                                               metadata: metadata, timeout: .seconds(60))
-            _ = try LoadModelResponse(wireBytes: reply.message)
-        } catch {
+        for address in addresses {
+            let client = try GRPCClient(target: address)
+            let outcome: Result<LoadModelResponse, any Error>
+            do {
+                let reply = try await client.unary(path: "/zooter.v1.Router/LoadModel",
+                                                   request: LoadModelRequest(source: .artifact(artifact)).wireBytes(),
+                                                   metadata: metadata, timeout: .seconds(60))
+                outcome = .success(try LoadModelResponse(wireBytes: reply.message))
+            } catch {
+                outcome = .failure(error)
+            }
             await client.close()
-            throw TrainerError("the router at \(router) refused the artifact: \(error)")
+            switch outcome {
+            case .success(let response):
+                log("router \(address) now serves \(response.modelVersion) (was \(response.previousModelVersion.isEmpty ? "empty" : response.previousModelVersion))")
+            case .failure(let error as RPCError) where error.code == .unavailable:
+                throw TrainerError("cannot reach the router at \(address): \(error.message)")
+            case .failure(let error):
+                throw TrainerError("the router at \(address) rejected the artifact: \(error)")
+            }
         }
-        await client.close()
     }
 }

@@ -85,6 +85,21 @@ import ZooterRPC
         }
     }
 
+    @Test func unfinishedRequestBytesPerConnectionAreBounded() async throws {
+        var config = ServerConfiguration(eventLoopThreads: 1)
+        config.maxBufferedBytesPerConnection = 1 << 20
+        try await withTestServer(echoMethods(), configuration: config) { _, port in
+            // A 3 MiB message is within the 4 MiB message limit, but its first 1.5 MiB already
+            // exceed what one connection may hold unfinished.
+            let chunk = [UInt8](repeating: 1, count: 256 << 10)
+            let body = [[0, 0, 0x30, 0, 0]] + Array(repeating: chunk, count: 6)
+            let blocks = try await rawCall(port, grpcHeaders(path: "/test.Echo/Echo"), body, endStream: false)
+            #expect(blocks.grpcStatus == "8")
+            #expect(blocks.grpcMessage?.contains("unfinished requests") == true)
+            try await expectStillServing(port)
+        }
+    }
+
     @Test func hugeTimeoutIsCappedNotACrash() async throws {
         try await withTestServer(echoMethods()) { _, port in
             let blocks = try await rawCall(port, grpcHeaders(path: "/test.Echo/Echo", extra: [HeaderField("grpc-timeout", "99999999H")]), [[0, 0, 0, 0, 1, 7]])

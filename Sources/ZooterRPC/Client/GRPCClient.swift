@@ -27,6 +27,11 @@ public final class GRPCClient: Sendable {
     /// The `host:port` addresses this client spreads calls over.
     public var addresses: [String] { subchannels.map(\.address) }
 
+    /// The addresses a target names, resolved as a client would (without connecting).
+    public static func addresses(for target: String) throws(RPCError) -> [String] {
+        try resolve(target).map { $0.host.contains(":") ? "[\($0.host)]:\($0.port)" : "\($0.host):\($0.port)" }
+    }
+
     /// A unary call. Fails over to the next address when one is unavailable (each address tried
     /// at most once per call); any other status is returned to the caller as an `RPCError`.
     public func unary(

@@ -23,6 +23,9 @@ struct MessageDeframer {
     /// ended mid-message.
     var hasPartialMessage: Bool { offset < buffer.count }
 
+    /// Bytes held for the unfinished message.
+    var bufferedCount: Int { buffer.count - offset }
+
     /// Appends received bytes and returns the messages they complete.
     mutating func append(_ bytes: [UInt8]) throws(Failure) -> [[UInt8]] {
         if offset == buffer.count {

@@ -7,6 +7,10 @@ public struct ServerConfiguration: Sendable {
     public var maxReceiveMessageSize: Int
     /// Largest response message sent → RESOURCE_EXHAUSTED above it.
     public var maxSendMessageSize: Int
+    /// Bytes of unfinished request messages one connection may hold across its streams; a stream
+    /// that would go beyond gets RESOURCE_EXHAUSTED (the per-message limit alone allows
+    /// streams × message size per connection).
+    public var maxBufferedBytesPerConnection: Int
     /// Concurrent streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS).
     public var maxConcurrentStreams: Int
     /// Calls queued or running across the server; beyond it new calls get RESOURCE_EXHAUSTED.
@@ -29,6 +33,7 @@ public struct ServerConfiguration: Sendable {
         self.port = port
         self.maxReceiveMessageSize = maxReceiveMessageSize
         self.maxSendMessageSize = maxSendMessageSize
+        self.maxBufferedBytesPerConnection = max(16 << 20, maxReceiveMessageSize)
         self.maxConcurrentStreams = maxConcurrentStreams
         self.maxInFlightCalls = maxInFlightCalls
         self.idleTimeout = idleTimeout

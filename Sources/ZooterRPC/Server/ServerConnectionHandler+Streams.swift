@@ -21,6 +21,7 @@ extension ServerConnectionHandler {
             endOfRequest(streamID: streamID)
         case .streamClosed(let streamID, _):
             if let stream = streams.removeValue(forKey: streamID) {
+                bufferedBytes -= stream.deframer.bufferedCount
                 stream.deadlineTimer?.cancel()
                 stream.context?.cancel()
             }
@@ -74,6 +75,13 @@ extension ServerConnectionHandler {
 
     func receive(streamID: Int32, bytes: [UInt8]) {
         guard let stream = streams[streamID], stream.phase == .receiving else { return }
+        let before = stream.deframer.bufferedCount
+        defer { bufferedBytes += stream.deframer.bufferedCount - before }
+        if bufferedBytes + bytes.count > configuration.maxBufferedBytesPerConnection {
+            return fail(streamID, RPCError(
+                code: .resourceExhausted,
+                message: "this connection holds \(bufferedBytes) bytes of unfinished requests (limit \(configuration.maxBufferedBytesPerConnection)); send fewer large messages at once"))
+        }
         do throws(MessageDeframer.Failure) {
             let messages = try stream.deframer.append(bytes)
             for message in messages {

@@ -24,6 +24,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var idleTimer: Scheduled<Void>?
     /// When the connection last became idle (no open stream); checked by the idle timer.
     var lastIdleStart = NIODeadline.now()
+    /// Bytes of unfinished request messages held across this connection's streams.
+    var bufferedBytes = 0
     var draining = false
     /// The second GOAWAY went out: no new stream can arrive.
     var finalGoAwaySent = false
