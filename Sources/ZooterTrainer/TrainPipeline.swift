@@ -116,11 +116,11 @@ public struct TrainPipeline {
             return ((0..<dataset.count).map { row in (0..<dataset.experts.count).map { table[row, $0] } }, "dataset")
         }
         guard let reward = options.reward else { throw TrainerError("--rescore needs --reward host:port[,host:port...]") }
-        let journal = try RewardJournal(url: options.out.appendingPathComponent("scores.journal"))
         let client = try GRPCClient(target: reward)
-        log("scoring \(dataset.count * dataset.experts.count) responses on \(client.addresses.count) reward replica(s); journal \(journal.url.path) has \(journal.scores.count)")
         let info = try? RewardInfoResponse(wireBytes: try await client.unary(
             path: "/zooter.v1.RewardScorer/Info", request: RewardInfoRequest().wireBytes(), timeout: .seconds(10)).message)
+        let journal = try openJournal(scorer: "\(info?.scorer ?? "unknown")@\(info?.version ?? "unknown")")
+        log("scoring \(dataset.count * dataset.experts.count) responses on \(client.addresses.count) reward replica(s); journal \(journal.url.path) has \(journal.scores.count)")
         let rewards: [[Double]]
         do {
             rewards = try await Rescorer(client: client).score(dataset, journal: journal) { done, total in
@@ -132,6 +132,26 @@ public struct TrainPipeline {
         }
         await client.close()
         return (rewards, "reward-service:\(info?.scorer ?? "unknown")@\(info?.version ?? "unknown")")
+    }
+
+    /// The score journal of this output folder, valid only for one dataset and one scorer: when
+    /// either changed since it was written, the old journal is moved aside, never reused.
+    func openJournal(scorer: String) throws -> RewardJournal {
+        let url = options.out.appendingPathComponent("scores.journal")
+        let metaURL = options.out.appendingPathComponent("scores.journal.meta")
+        var bytes: [UInt8] = []
+        for file in ["models.json", "routing.jsonl"] {
+            bytes += Array(try Data(contentsOf: options.dataset.appendingPathComponent(file)))
+        }
+        let identity = "dataset-sha256=\(SHA256.hex(bytes)) scorer=\(scorer)\n"
+        let previous = try? String(contentsOf: metaURL, encoding: .utf8)
+        if let previous, previous != identity, FileManager.default.fileExists(atPath: url.path) {
+            let aside = options.out.appendingPathComponent("scores.journal.stale-\(Int(Date().timeIntervalSince1970))")
+            try FileManager.default.moveItem(at: url, to: aside)
+            log("the score journal was written for another dataset or scorer; moved it to \(aside.lastPathComponent)")
+        }
+        try Data(identity.utf8).write(to: metaURL, options: .atomic)
+        return try RewardJournal(url: url)
     }
 
     /// Loads the artifact on every router replica the target names (a list, or every address a
