@@ -24,7 +24,8 @@ public struct RouterApp: Sendable {
         if let path = routerOptions.artifact {
             router.install(try RoutingModel.load(directory: URL(fileURLWithPath: path), encoder: encoder.identity, dimension: encoder.dimension))
         }
-        let server = GRPCServer(configuration: options.serverConfiguration, methods: health.methods + router.methods, logger: logger)
+        let server = GRPCServer(configuration: options.serverConfiguration, methods: health.methods + router.methods, logger: logger,
+                                onDrain: { health.drain() })
         return RouterApp(server: server, router: router, services: [batcher, server])
     }
 }

@@ -27,6 +27,20 @@ public final class HealthService: Sendable {
         for continuation in watchers { continuation.yield(status) }
     }
 
+    /// Marks the server and every service NOT_SERVING and ends Watch streams (on drain, so load
+    /// balancers stop sending before the connections close).
+    public func drain() {
+        let watchers = state.withLock { state in
+            for key in state.statuses.keys { state.statuses[key] = .notServing }
+            defer { state.watchers.removeAll() }
+            return state.watchers.values.map(\.continuation)
+        }
+        for continuation in watchers {
+            continuation.yield(.notServing)
+            continuation.finish()
+        }
+    }
+
     public func status(of service: String) -> HealthCheckResponse.ServingStatus? {
         state.withLock { $0.statuses[service] }
     }

@@ -22,6 +22,27 @@ import ZooterWire
         }
     }
 
+    @Test func drainReportsNotServingAndEndsWatches() async throws {
+        let health = HealthService(services: ["svc"])
+        try await withTestServer(health.methods) { port in
+            let client = try GRPCClient(target: "127.0.0.1:\(port)")
+            let seen = StatusLog()
+            let watch = Task {
+                try await client.serverStreaming(
+                    path: "/grpc.health.v1.Health/Watch", request: HealthCheckRequest(service: "svc").wireBytes()
+                ) { bytes in
+                    if let status = try? HealthCheckResponse(wireBytes: bytes).status { seen.append(status) }
+                }
+            }
+            for _ in 0..<100 where seen.values.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+            health.drain()
+            _ = try await watch.value  // the stream ends with OK, no deadline needed
+            #expect(seen.values == [.serving, .notServing])
+            #expect(health.status(of: "") == .notServing)
+            await client.close()
+        }
+    }
+
     @Test func malformedProtobufAndInvalidUTF8AreInvalidArgument() async throws {
         let health = HealthService(services: [])
         try await withTestServer(health.methods) { port in

@@ -28,7 +28,12 @@ public final class GRPCServer: Service, Sendable {
     }
     private let state = Mutex(State())
 
-    public init(configuration: ServerConfiguration, methods: [RPCMethod], logger: Logger) {
+    /// Called once when draining starts (before GOAWAY), e.g. to report NOT_SERVING to health checks.
+    let onDrain: (@Sendable () -> Void)?
+
+    public init(configuration: ServerConfiguration, methods: [RPCMethod], logger: Logger,
+                onDrain: (@Sendable () -> Void)? = nil) {
+        self.onDrain = onDrain
         self.configuration = configuration
         self.methods = MethodTable(methods)
         self.logger = logger
@@ -106,6 +111,7 @@ public final class GRPCServer: Service, Sendable {
 
     /// GOAWAY on every connection, wait until they close or the drain timeout passes, close the rest.
     private func drain() async {
+        onDrain?()
         let connections = state.withLock { Array($0.connections.values) }
         for connection in connections {
             connection.pipeline.fireUserInboundEventTriggered(GracefulShutdownEvent())
