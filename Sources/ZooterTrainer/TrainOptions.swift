@@ -19,6 +19,9 @@ public struct TrainOptions: Sendable {
     public var folds = 5
     public var seeds = 3
     public var seed: UInt64 = 1
+    /// Fit this many k-means clusters of the query embeddings and write `centroids.safetensors`
+    /// for the tagger's latent tags (`zooter-tagger --centroids`); 0 = none.
+    public var latentClusters = 0
     public var cacheDirectory: URL
 
     public init(dataset: URL, out: URL, modelDirectory: URL, threads: Int, cacheDirectory: URL) {

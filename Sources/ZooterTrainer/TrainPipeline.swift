@@ -47,6 +47,12 @@ public struct TrainPipeline {
         let encoder = try TextEncoder(modelDirectory: options.modelDirectory, threads: options.threads)
         let cache = EmbeddingCache(directory: options.cacheDirectory, encoderIdentity: encoder.identity.description)
         let embeddings = try cache.embeddings(for: dataset.queries, encode: encoder.embed).embeddings
+        if options.latentClusters > 0 {
+            let clusters = KMeans.fit(embeddings, rows: Array(0..<dataset.count), clusters: options.latentClusters, seed: options.seed)
+            let url = options.out.appendingPathComponent("centroids.safetensors")
+            try clusters.save(to: url)
+            log("latent tags: \(options.latentClusters) k-means centroids written to \(url.path) (zooter-tagger --centroids)")
+        }
 
         let configuration = EvaluationConfiguration(folds: options.folds, seeds: Array(0..<UInt64(options.seeds)),
                                                     tagSource: .datasetTags, threads: options.threads)

@@ -21,6 +21,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Cross-validation folds.") var folds = 5
     @Option(help: "Cross-validation repeats (seeds).") var seeds = 3
     @Option(help: "Embedding cache folder.") var cache = ".cache/embeddings"
+    @Option(name: .customLong("latent-clusters"), help: "Also fit K k-means centroids for the tagger's latent tags (0 = none).") var latentClusters = 0
     @Option(name: .customLong("admin-token"), help: "The router's admin token.") var adminToken: String?
     @Option(name: .customLong("admin-token-file"), help: "Read the router's admin token from this file.") var adminTokenFile: String?
 
@@ -41,6 +42,7 @@ struct TrainCommand: AsyncParsableCommand {
         options.limit = limit
         options.folds = folds
         options.seeds = seeds
+        options.latentClusters = latentClusters
         options.adminToken = try adminToken ?? adminTokenFile.map {
             try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         }
