@@ -1,4 +1,6 @@
+import NIOPosix
 import Testing
+import ZooterHTTP2
 import ZooterRPC
 
 @Suite(.timeLimit(.minutes(1))) struct BalancingAndShutdownTests {
@@ -74,6 +76,22 @@ import ZooterRPC
                 (error as! RPCError).code == .unavailable
             }
             await client.close()
+        }
+    }
+
+    @Test func idleConnectionsAreClosed() async throws {
+        let config = ServerConfiguration(idleTimeout: .milliseconds(300), eventLoopThreads: 1)
+        try await withTestServer(echoMethods(), configuration: config) { _, port in
+            let connection = try await RawConnection.connect(port: port, group: MultiThreadedEventLoopGroup.singleton)
+            let session = try HTTP2Session(role: .client)
+            try await connection.write(try session.takeOutbound())  // preface + SETTINGS, then nothing
+            let start = ContinuousClock.now
+            var sawGoAway = false
+            for await bytes in connection.inbound {
+                if try session.receive(bytes).contains(where: { if case .goAway = $0 { true } else { false } }) { sawGoAway = true }
+            }
+            #expect(sawGoAway)
+            #expect(ContinuousClock.now - start < .seconds(5))
         }
     }
 
