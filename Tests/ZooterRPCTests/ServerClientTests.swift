@@ -65,6 +65,21 @@ import ZooterRPC
         }
     }
 
+    @Test func cancellingTheCallerResetsTheStream() async throws {
+        let observations = Observations()
+        try await withTestServer(echoMethods(observations)) { _, port in
+            let client = try GRPCClient(target: "127.0.0.1:\(port)")
+            let call = Task { try await client.unary(path: "/test.Echo/Slow", request: []) }
+            try await Task.sleep(for: .milliseconds(200))
+            call.cancel()
+            await #expect { try await call.value } throws: { ($0 as? RPCError)?.code == .cancelled }
+            // The server saw the reset and cancelled its handler.
+            for _ in 0..<100 where observations.events.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(observations.events == ["cancelled:true"])
+            await client.close()
+        }
+    }
+
     @Test func oversizedRequestAndResponseAreResourceExhausted() async throws {
         let config = ServerConfiguration(maxReceiveMessageSize: 1 << 20, maxSendMessageSize: 2 << 20, eventLoopThreads: 1)
         try await withTestServer(echoMethods(), configuration: config) { _, port in

@@ -88,6 +88,17 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         flush()
     }
 
+    /// The caller's task was cancelled: reset the stream and fail the call CANCELLED.
+    func cancel(_ promise: EventLoopPromise<ClientResponse>) {
+        guard let (streamID, call) = calls.first(where: { $0.value.promise.futureResult === promise.futureResult }) else {
+            return
+        }
+        calls[streamID] = nil
+        session?.reset(streamID: streamID, errorCode: 8)  // CANCEL
+        call.fail(RPCError(code: .cancelled, message: "the caller cancelled the call"))
+        flush()
+    }
+
     func handle(_ event: HTTP2Event) {
         switch event {
         case .headers(let streamID, let fields, let endStream):

@@ -90,7 +90,11 @@ public final class GRPCClient: Sendable {
                                       maxReceive: maxReceive, promise: promise, onMessage: onMessage)
                 connection.handler.value.start(call)
             }
-            return try await promise.futureResult.get()
+            return try await withTaskCancellationHandler {
+                try await promise.futureResult.get()
+            } onCancel: {
+                loop.execute { connection.handler.value.cancel(promise) }
+            }
         } catch let error as RPCError {
             throw error
         } catch {
