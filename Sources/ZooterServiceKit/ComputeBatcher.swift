@@ -14,6 +14,7 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
     public typealias Compute = @Sendable ([Input]) throws -> [Output]
 
     struct Pending {
+        let id: Int
         let items: [Input]
         let continuation: CheckedContinuation<[Output], any Error>
     }
@@ -23,6 +24,7 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
         var queuedItems = 0
         var wakeUp: CheckedContinuation<Void, Never>?
         var stopped = false
+        var nextID = 0
     }
 
     public let maxBatch: Int
@@ -41,10 +43,29 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
         self.compute = compute
     }
 
-    /// Computes `items` as part of the next batch; the outputs are in input order.
+    /// Computes `items` as part of the next batch; the outputs are in input order. A caller
+    /// cancelled while its items still wait in the queue leaves it (no compute is wasted on it).
     public func submit(_ items: [Input]) async throws -> [Output] {
         if items.isEmpty { return [] }
-        return try await withCheckedThrowingContinuation { continuation in
+        let id = state.withLock { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        return try await withTaskCancellationHandler {
+            try await enqueue(items, id: id)
+        } onCancel: {
+            let removed = state.withLock { state -> Pending? in
+                guard let index = state.queue.firstIndex(where: { $0.id == id }) else { return nil }
+                state.queuedItems -= state.queue[index].items.count
+                return state.queue.remove(at: index)
+            }
+            removed?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    private func enqueue(_ items: [Input], id: Int) async throws -> [Output] {
+        try await withCheckedThrowingContinuation { continuation in
+            if Task.isCancelled { return continuation.resume(throwing: CancellationError()) }
             let outcome = state.withLock { state -> (wake: CheckedContinuation<Void, Never>?, error: RPCError?) in
                 if state.stopped {
                     return (nil, RPCError(code: .unavailable, message: "the server is shutting down; retry on another replica"))
@@ -53,7 +74,7 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
                     return (nil, RPCError(code: .resourceExhausted,
                                           message: "the compute queue is full (\(maxQueuedItems) items); retry with backoff"))
                 }
-                state.queue.append(Pending(items: items, continuation: continuation))
+                state.queue.append(Pending(id: id, items: items, continuation: continuation))
                 state.queuedItems += items.count
                 defer { state.wakeUp = nil }
                 return (state.wakeUp, nil)

@@ -47,4 +47,18 @@ import ZooterServiceKit
         try await batcher.run()
         #expect(try await first == [1, 2, 3, 4])
     }
+
+    @Test func cancelledCallersLeaveTheQueue() async throws {
+        let batcher = ComputeBatcher<Int, Int>(maxBatch: 4, maxWait: .zero, maxQueuedItems: 4, threadPool: .singleton) { $0 }
+        let waiting = Task { try await batcher.submit([1, 2, 3, 4]) }  // fills the queue (not running)
+        try await Task.sleep(for: .milliseconds(50))
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        // Its slots are free again.
+        async let next = batcher.submit([5, 6, 7, 8])
+        try await Task.sleep(for: .milliseconds(50))
+        batcher.stop()
+        try await batcher.run()
+        #expect(try await next == [5, 6, 7, 8])
+    }
 }
