@@ -4,12 +4,13 @@ run time. Reads a JSON list of queries from argv, prints a JSON list of answers:
 [{"chosen": ..., "model_version": ..., "ranked": [[expert, probability], ...]}, ...].
 Usage: grpcio_route.py --port N '["query", ...]'
 """
-import argparse, importlib, json, os, shutil, sys, tempfile
+import argparse, importlib, json, os, sys
 
 import grpc
-from grpc_tools import protoc
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "peers"))
+import zooter_stubs  # noqa: E402
 
 
 def main():
@@ -17,13 +18,7 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("queries")
     opts = parser.parse_args()
-    out = tempfile.mkdtemp(prefix="zooter-stubs-")
-    include = os.path.join(os.path.dirname(protoc.__file__), "_proto")
-    protos = ["zooter/v1/common.proto", "zooter/v1/artifact.proto", "zooter/v1/router.proto"]
-    if protoc.main(["protoc", f"-I{os.path.join(ROOT, 'Protos')}", f"-I{include}", f"--python_out={out}",
-                    f"--grpc_python_out={out}"] + protos) != 0:
-        sys.exit("grpc_tools.protoc failed")
-    sys.path.insert(0, out)
+    zooter_stubs.generate()
     router_pb2 = importlib.import_module("zooter.v1.router_pb2")
     router_grpc = importlib.import_module("zooter.v1.router_pb2_grpc")
     channel = grpc.insecure_channel(f"127.0.0.1:{opts.port}")

@@ -7,16 +7,15 @@ head.safetensors with numpy), softmax, ranked experts — on a thread-pool serve
 Usage: grpcio_router.py --port N --artifact DIR --model DIR --onnx FILE [--workers 2]
 Prints "PORT <n>" when serving; stops on SIGTERM.
 """
-import argparse, importlib, json, os, signal, struct, sys, tempfile
+import argparse, importlib, json, os, signal, struct, sys
 from concurrent import futures
 
 import grpc
 import numpy as np
 import onnxruntime as ort
-from grpc_tools import protoc
 from tokenizers import Tokenizer
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import zooter_stubs
 
 
 def load_head(path):
@@ -39,13 +38,7 @@ def main():
     ap.add_argument("--workers", type=int, default=os.cpu_count())
     a = ap.parse_args()
 
-    out = tempfile.mkdtemp(prefix="zooter-peer-")
-    include = os.path.join(os.path.dirname(protoc.__file__), "_proto")
-    protos = ["zooter/v1/common.proto", "zooter/v1/artifact.proto", "zooter/v1/router.proto"]
-    if protoc.main(["protoc", f"-I{os.path.join(ROOT, 'Protos')}", f"-I{include}", f"--python_out={out}",
-                    f"--grpc_python_out={out}"] + protos) != 0:
-        sys.exit("grpc_tools.protoc failed")
-    sys.path.insert(0, out)
+    zooter_stubs.generate()
     pb = importlib.import_module("zooter.v1.router_pb2")
     pb_grpc = importlib.import_module("zooter.v1.router_pb2_grpc")
 
