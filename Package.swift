@@ -92,6 +92,10 @@ let package = Package(
         .testTarget(name: "ZooterWireTests", dependencies: ["ZooterWire"]),
         .testTarget(name: "ZooterCoreTests", dependencies: ["ZooterCore"]),
         .testTarget(
+            name: "ZooterTaggerTests",
+            dependencies: ["ZooterTagger", "ZooterCore", "ZooterServiceKit", "ZooterWire",
+                           .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(
             name: "ZooterEndToEndTests",
             dependencies: ["ZooterRouter", "ZooterCore", "ZooterRPC", "ZooterWire",
                            "zooter-router", "zooter-reward", "zooter-tagger", "zooter-trainer"]),
