@@ -20,28 +20,27 @@ enum HTTP2Callbacks {
 
     static let onBeginHeaders: nghttp2_on_begin_headers_callback = { _, frame, userData in
         guard let frame else { return 0 }
-        owner(userData).incomingHeaders[frame.pointee.hd.stream_id] = []
-        owner(userData).incomingHeaderBytes[frame.pointee.hd.stream_id] = 0
+        let session = owner(userData)
+        session.headerBlock.removeAll(keepingCapacity: true)
+        session.headerBlockBytes = 0
         return 0
     }
 
     static let onHeader: nghttp2_on_header_callback = { _, frame, name, nameLength, value, valueLength, _, userData in
         guard let frame, let name, let value else { return 0 }
         let session = owner(userData)
-        let streamID = frame.pointee.hd.stream_id
         // Size as RFC 9113 §6.5.2 counts it; past our limit the stream is reset (a small
         // compressed block can otherwise decode to megabytes).
-        let total = session.incomingHeaderBytes[streamID, default: 0] + nameLength + valueLength + 32
+        let total = session.headerBlockBytes + nameLength + valueLength + 32
         guard total <= session.maxHeaderListSize else {
-            session.incomingHeaders[streamID] = nil
-            session.incomingHeaderBytes[streamID] = nil
+            session.headerBlock.removeAll(keepingCapacity: true)
             return Int32(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
         }
-        session.incomingHeaderBytes[streamID] = total
+        session.headerBlockBytes = total
         let field = HeaderField(
             String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
             String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self))
-        session.incomingHeaders[streamID, default: []].append(field)
+        session.headerBlock.append(field)
         return 0
     }
 
@@ -52,8 +51,8 @@ enum HTTP2Callbacks {
         let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
         switch Int(header.type) {
         case Int(NGHTTP2_HEADERS.rawValue):
-            let fields = session.incomingHeaders.removeValue(forKey: header.stream_id) ?? []
-            session.incomingHeaderBytes[header.stream_id] = nil
+            let fields = session.headerBlock
+            session.headerBlock.removeAll(keepingCapacity: true)
             session.events.append(.headers(streamID: header.stream_id, fields: fields, endStream: endStream))
         case Int(NGHTTP2_DATA.rawValue):
             if endStream { session.events.append(.endOfData(streamID: header.stream_id)) }
@@ -86,8 +85,6 @@ enum HTTP2Callbacks {
     static let onStreamClose: nghttp2_on_stream_close_callback = { _, streamID, errorCode, userData in
         let session = owner(userData)
         session.outbound[streamID] = nil
-        session.incomingHeaders[streamID] = nil
-        session.incomingHeaderBytes[streamID] = nil
         session.resetAfterEnd.remove(streamID)
         session.events.append(.streamClosed(streamID: streamID, errorCode: errorCode))
         return 0

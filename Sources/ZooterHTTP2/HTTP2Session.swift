@@ -28,9 +28,10 @@ public final class HTTP2Session {
     var session: OpaquePointer?
     /// Events gathered by the callbacks during one `receive` call.
     var events: [HTTP2Event] = []
-    /// The header block being received, per stream, and its size as HPACK counts it.
-    var incomingHeaders: [Int32: [HeaderField]] = [:]
-    var incomingHeaderBytes: [Int32: Int] = [:]
+    /// The header block being received and its size as HPACK counts it. HTTP/2 forbids
+    /// interleaving header blocks (CONTINUATION must follow at once), so one block is in flight.
+    var headerBlock: [HeaderField] = []
+    var headerBlockBytes = 0
     /// Our SETTINGS_MAX_HEADER_LIST_SIZE, enforced here: nghttp2 only advertises it.
     let maxHeaderListSize: Int
     var outbound: [Int32: Outbound] = [:]
