@@ -25,10 +25,15 @@ final class ServiceProcess: Sendable {
     private let log = Log()
     let name: String
 
-    init(_ executable: String, _ arguments: [String], name: String? = nil) throws {
-        self.name = name ?? executable
+    convenience init(_ executable: String, _ arguments: [String], name: String? = nil) throws {
+        try self.init(path: Self.binDirectory.appendingPathComponent(executable), arguments, name: name ?? executable)
+    }
+
+    /// Runs any program (e.g. `setpriv` in front of a staged binary).
+    init(path: URL, _ arguments: [String], name: String) throws {
+        self.name = name
         process = Process()
-        process.executableURL = Self.binDirectory.appendingPathComponent(executable)
+        process.executableURL = path
         process.arguments = arguments
         process.currentDirectoryURL = Self.root
         let pipe = Pipe()

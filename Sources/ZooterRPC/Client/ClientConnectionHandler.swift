@@ -23,6 +23,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         if session == nil { isUsable = false }
     }
 
+    /// Breaks the handler ↔ context cycle so a closed connection frees its pipeline and session.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        isUsable = false
+        failAll(RPCError(code: .unavailable, message: "the connection to \(authority) closed before the call completed"))
+        self.context = nil
+        session = nil
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         flush()
         context.fireChannelActive()

@@ -63,7 +63,7 @@ final class Subchannel: Sendable {
         let authority = address
         let future = ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(connectTimeout))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)  // IPPROTO_TCP, not SOL_SOCKET (= SO_DEBUG, root only)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(authority: authority))

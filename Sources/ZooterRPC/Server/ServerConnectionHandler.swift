@@ -51,6 +51,17 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// The pipeline holds this handler and the handler holds its context: break the cycle here,
+    /// or every closed connection keeps its pipeline and nghttp2 session (~16 KB) forever.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        idleTimer = nil
+        for (_, stream) in streams { stream.deadlineTimer?.cancel() }
+        streams.removeAll()
+        self.context = nil
+        session = nil
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         flush()
         armIdleTimer()

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// A closed connection must leave nothing behind. The handler once kept its channel context (and
+/// through it the pipeline and the nghttp2 session) in a reference cycle: ~17.5 KB per
+/// connection, forever. The router runs as a child process and its RSS is read from /proc, so
+/// the figure is the server's, not the test's.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ConnectionChurnMemoryTests {
+    static func residentKilobytes(_ pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") })
+        return try #require(Int(line.split(whereSeparator: \.isWhitespace)[1]))
+    }
+
+    /// `connections` connections of one Health/Check each, through h2load (one request per client).
+    static func churn(port: Int, connections: Int, body: URL) throws {
+        let batch = 250
+        for _ in 0..<(connections / batch) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/h2load")
+            process.arguments = ["-n", String(batch), "-c", String(batch), "-H", "content-type: application/grpc",
+                                 "-H", "te: trailers", "-d", body.path, "http://127.0.0.1:\(port)/grpc.health.v1.Health/Check"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            try #require(process.terminationStatus == 0 && output.contains("\(batch) succeeded"), "h2load: \(output)")
+        }
+    }
+
+    @Test func twentyThousandConnectionsLeaveNoMemoryBehind() async throws {
+        let body = FileManager.default.temporaryDirectory.appendingPathComponent("health-check-\(UUID().uuidString).bin")
+        try Data([0, 0, 0, 0, 0]).write(to: body)  // an empty HealthCheckRequest, length-prefixed
+        defer { try? FileManager.default.removeItem(at: body) }
+        let router = try ServiceProcess("zooter-router", ["--port", "0", "--model",
+                                                          ServiceProcess.root.appendingPathComponent("models/all-MiniLM-L6-v2").path])
+        defer { router.kill(SIGTERM) }
+        let port = try await router.port()
+        let pid = router.process.processIdentifier
+
+        try Self.churn(port: port, connections: 1_000, body: body)
+        try await Task.sleep(for: .milliseconds(300))
+        let afterWarmUp = try Self.residentKilobytes(pid)
+        try Self.churn(port: port, connections: 19_000, body: body)
+        try await Task.sleep(for: .milliseconds(300))
+        let afterAll = try Self.residentKilobytes(pid)
+        #expect(afterAll - afterWarmUp < 10_240,
+                "router RSS grew from \(afterWarmUp) KB after 1,000 connections to \(afterAll) KB after 20,000")
+    }
+}

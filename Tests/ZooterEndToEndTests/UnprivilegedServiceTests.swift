@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+/// Users run the services as non-root (the Dockerfile does). A socket option that needs
+/// CAP_NET_ADMIN once reset every connection of an unprivileged process, so this test starts the
+/// router and a client as uid/gid 65534. CI runs as root: the binaries, their resource bundles and
+/// the model are staged in a world-readable folder and privileges are dropped with `setpriv`.
+/// Where they cannot be dropped the test fails and says why, rather than passing as root.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct UnprivilegedServiceTests {
+    static let nobody = "65534"
+
+    /// The staged copy: executables, `*.resources` bundles and the model, readable by anyone.
+    static func stage() throws -> URL {
+        let fm = FileManager.default
+        let folder = fm.temporaryDirectory.appendingPathComponent("zooter-unprivileged-\(UUID().uuidString)")
+        try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+        let bin = ServiceProcess.binDirectory
+        let wanted = try fm.contentsOfDirectory(atPath: bin.path).filter {
+            $0 == "zooter-router" || $0 == "zooter-trainer" || $0.hasSuffix(".resources")
+        }
+        for name in wanted {
+            try fm.copyItem(at: bin.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        try fm.copyItem(at: ServiceProcess.root.appendingPathComponent("models/all-MiniLM-L6-v2"),
+                        to: folder.appendingPathComponent("model"))
+        try run("/bin/chmod", ["-R", "a+rX", folder.path])
+        return folder
+    }
+
+    @discardableResult
+    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    /// `setpriv` in front of `command` when we are root; the command itself when we are not.
+    static func unprivileged(_ command: [String]) -> (program: URL, arguments: [String]) {
+        guard geteuid() == 0 else { return (URL(fileURLWithPath: command[0]), Array(command.dropFirst())) }
+        return (URL(fileURLWithPath: "/usr/bin/setpriv"),
+                ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", "--"] + command)
+    }
+
+    @Test func routerServesAndTrainerCallsAsAnUnprivilegedUser() async throws {
+        if geteuid() == 0 {
+            // Prove that privileges really drop here before trusting a green result.
+            let probe = try Self.run("/usr/bin/setpriv", ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", "--", "/usr/bin/id", "-u"])
+            try #require(probe.status == 0 && probe.output.trimmingCharacters(in: .whitespacesAndNewlines) == Self.nobody,
+                         "RUNNING AS ROOT AND CANNOT DROP PRIVILEGES (setpriv: \(probe.output)); the unprivileged path is NOT tested")
+        }
+        let folder = try Self.stage()
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let (routerProgram, routerArguments) = Self.unprivileged(
+            [folder.appendingPathComponent("zooter-router").path, "--port", "0", "--model", folder.appendingPathComponent("model").path])
+        let router = try ServiceProcess(path: routerProgram, routerArguments, name: "unprivileged router")
+        defer { router.kill(SIGTERM) }
+        let port = try await router.port()
+        // The router process itself runs as the unprivileged user.
+        let status = try String(contentsOfFile: "/proc/\(router.process.processIdentifier)/status", encoding: .utf8)
+        if geteuid() == 0 {
+            let uidLine = status.split(separator: "\n").first { $0.hasPrefix("Uid:") } ?? ""
+            #expect(uidLine.split(whereSeparator: \.isWhitespace).dropFirst().allSatisfy { $0 == Self.nobody }, "\(uidLine)")
+        }
+
+        // A client, also unprivileged: the trainer's health probe over our gRPC client.
+        let (probeProgram, probeArguments) = Self.unprivileged(
+            [folder.appendingPathComponent("zooter-trainer").path, "health", "--target", "127.0.0.1:\(port)"])
+        let probe = try Self.run(probeProgram.path, probeArguments)
+        #expect(probe.status == 0, "health check as an unprivileged client failed: \(probe.output)\nrouter: \(router.output)")
+        #expect(probe.output.contains("SERVING") || probe.output.contains("serving"), "\(probe.output)")
+    }
+}
