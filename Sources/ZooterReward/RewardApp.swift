@@ -22,7 +22,7 @@ public struct RewardApp: Sendable {
         if FileManager.default.fileExists(atPath: modelURL.path, isDirectory: &isDirectory), isDirectory.boolValue {
             modelURL.appendPathComponent(modelFile)
         }
-        let model = try RewardModel.load(from: modelURL)
+        let model = try RewardModel.load(from: modelURL, dimension: encoder.dimension)
         guard model.dimension == encoder.dimension else {
             throw ValidationErrorMessage("the reward model expects \(model.dimension)-d embeddings; the encoder gives \(encoder.dimension)")
         }

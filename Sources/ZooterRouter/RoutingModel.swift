@@ -68,7 +68,7 @@ public final class RoutingModel: Sendable {
         }
         let weights: HeadWeights
         do {
-            weights = try HeadWeights.load(safetensors: Data(artifact.headSafetensors)).weights
+            weights = try HeadWeights.load(safetensors: Data(artifact.headSafetensors), inputs: dimension).weights
         } catch {
             throw RPCError(code: .invalidArgument, message: "the head weights are not valid safetensors: \(error)")
         }

@@ -51,7 +51,8 @@ public final class RewardModel: Sendable {
         try weights.save(to: url, metadata: ["format-role": "zooter-reward-model"])
     }
 
-    public static func load(from url: URL) throws(HeadWeightsError) -> RewardModel {
-        try RewardModel(weights: HeadWeights.load(from: url).weights)
+    /// With `dimension`, the file must fit that encoder (checked before the weights are read).
+    public static func load(from url: URL, dimension: Int? = nil) throws(HeadWeightsError) -> RewardModel {
+        try RewardModel(weights: HeadWeights.load(from: url, inputs: dimension.map { 4 * $0 }).weights)
     }
 }

@@ -26,6 +26,8 @@ struct SafeTensorsFile: Sendable {
     /// The whole file, memory-mapped.
     let data: Data
     let tensors: [String: Tensor]
+    /// The header's `__metadata__` (string to string), empty when absent.
+    let metadata: [String: String]
 
     init(url: URL, displayName: String? = nil) throws {
         let name = displayName ?? url.lastPathComponent
@@ -44,10 +46,15 @@ struct SafeTensorsFile: Sendable {
         self.url = url
         self.fileName = fileName
         self.data = data
-        self.tensors = try Self.parseHeader(data, fileName: fileName)
+        (self.tensors, self.metadata) = try Self.parseHeader(data, fileName: fileName)
     }
 
-    private static func parseHeader(_ data: Data, fileName: String) throws -> [String: Tensor] {
+    /// Bytes received from elsewhere (an artifact sent inline), validated like a file.
+    init(bytes: Data, name: String) throws {
+        try self.init(data: bytes, url: URL(fileURLWithPath: "/dev/null"), fileName: name)
+    }
+
+    private static func parseHeader(_ data: Data, fileName: String) throws -> ([String: Tensor], [String: String]) {
         func fail(_ problem: String) -> EncoderLoadError { EncoderLoadError(file: fileName, problem: problem) }
         guard data.count >= 8 else {
             throw fail("truncated: \(data.count) bytes, too short for the 8-byte header length")
@@ -69,7 +76,9 @@ struct SafeTensorsFile: Sendable {
         }
         let dataBlockSize = data.count - headerEnd
         var tensors: [String: Tensor] = [:]
+        var metadata: [String: String] = [:]
         for (name, entry) in entries {
+            if case let .metadata(map) = entry { metadata = map }
             guard case let .tensor(dtypeName, shape, offsets) = entry else { continue }
             guard let dtype = SafeTensorsDType(rawValue: dtypeName) else {
                 throw fail("tensor '\(name)' has unknown dtype '\(dtypeName)'")
@@ -80,6 +89,7 @@ struct SafeTensorsFile: Sendable {
             guard offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1] else {
                 throw fail("tensor '\(name)' has invalid data_offsets \(offsets)")
             }
+            // Compared before any arithmetic on them: offsets and shapes come from the file.
             guard offsets[1] <= dataBlockSize else {
                 throw fail("tensor '\(name)' data_offsets \(offsets) are out of range: the data block has \(dataBlockSize) bytes (file truncated?)")
             }
@@ -99,7 +109,7 @@ struct SafeTensorsFile: Sendable {
         for (previous, next) in zip(ordered, ordered.dropFirst()) where next.bytes.lowerBound < previous.bytes.upperBound {
             throw fail("tensors '\(previous.name)' and '\(next.name)' overlap in the data block")
         }
-        return tensors
+        return (tensors, metadata)
     }
 
     private static func describe(_ error: DecodingError) -> String {
@@ -145,7 +155,7 @@ struct SafeTensorsFile: Sendable {
 /// One value of the header object: a tensor description, or the free-form `__metadata__`.
 private enum HeaderEntry: Decodable {
     case tensor(dtype: String, shape: [Int], offsets: [Int])
-    case metadata
+    case metadata([String: String])
 
     private enum Keys: String, CodingKey {
         case dtype, shape
@@ -154,7 +164,7 @@ private enum HeaderEntry: Decodable {
 
     init(from decoder: any Decoder) throws {
         if decoder.codingPath.last?.stringValue == "__metadata__" {
-            self = .metadata
+            self = .metadata(try decoder.singleValueContainer().decode([String: String].self))
             return
         }
         let container = try decoder.container(keyedBy: Keys.self)

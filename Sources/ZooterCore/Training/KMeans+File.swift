@@ -4,13 +4,9 @@ public import Foundation
 /// `[clusters][dimension]`, written by the trainer and read by the tagger.
 extension KMeans {
     public func save(to url: URL) throws {
-        var header = "{\"centroids\":{\"dtype\":\"F32\",\"shape\":[\(centroids.rows),\(centroids.columns)],\"data_offsets\":[0,\(centroids.values.count * 4)]}}"
-        while (header.utf8.count % 8) != 0 { header += " " }
-        var out: [UInt8] = []
-        out.appendLittleEndian(UInt64(header.utf8.count))
-        out.append(contentsOf: header.utf8)
-        for value in centroids.values { out.appendLittleEndian(value.bitPattern) }
-        try Data(out).write(to: url, options: .atomic)
+        var writer = SafeTensorsWriter()
+        writer.add("centroids", shape: [centroids.rows, centroids.columns], values: centroids.values[...])
+        try writer.data.write(to: url, options: .atomic)
     }
 
     /// Loads centroids and checks their width against the encoder's.

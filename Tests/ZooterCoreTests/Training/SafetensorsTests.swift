@@ -34,3 +34,43 @@ import Testing
         #expect(throws: HeadWeightsError.self) { try HeadWeights.decode(Data(huge), path: "t") }
     }
 }
+
+/// Hostile head files (the router accepts them inline from the network): every bad size is an
+/// error, never an arithmetic trap or a giant allocation.
+@Suite struct HostileHeadFileTests {
+    /// A head file with a hand-written header (tensors "linear.weight" and "linear.bias").
+    static func file(weightShape: String, weightOffsets: String, experts: String = #"[\"a\",\"b\"]"#, payload: Int = 40) -> Data {
+        let header = #"{"__metadata__":{"format":"zooter-head","kind":"linear","activation":"gelu","experts":"\#(experts)"},"linear.weight":{"dtype":"F32","shape":\#(weightShape),"data_offsets":\#(weightOffsets)},"linear.bias":{"dtype":"F32","shape":[2],"data_offsets":[32,40]}}"#
+        var bytes: [UInt8] = []
+        bytes.appendLittleEndian(UInt64(header.utf8.count))
+        bytes += Array(header.utf8)
+        bytes += [UInt8](repeating: 0, count: payload)
+        return Data(bytes)
+    }
+
+    @Test(arguments: [
+        ("[2,4]", "[-1,9223372036854775807]"),
+        ("[1,9223372036854775807]", "[0,32]"),
+        ("[9223372036854775807,9223372036854775807]", "[0,32]"),
+        ("[2,4]", "[9223372036854775800,9223372036854775807]"),
+        ("[2,4]", "[0,9223372036854775807]"),
+        ("[-2,-4]", "[0,32]"),
+        ("[2]", "[0,8]"),
+    ])
+    func overflowingShapesAndOffsetsAreErrors(shape: String, offsets: String) {
+        let data = Self.file(weightShape: shape, weightOffsets: offsets)
+        #expect(throws: HeadWeightsError.self) { try HeadWeights.load(safetensors: data) }
+    }
+
+    @Test func aValidFileLoadsAndTheEncoderWidthIsChecked() throws {
+        let data = Self.file(weightShape: "[2,4]", weightOffsets: "[0,32]")
+        #expect(try HeadWeights.load(safetensors: data, inputs: 4).weights.architecture.inputs == 4)
+        #expect(throws: HeadWeightsError.self) { try HeadWeights.load(safetensors: data, inputs: 384) }
+    }
+
+    @Test func absurdExpertCountsAreRefusedBeforeAllocating() {
+        let experts = "[" + (0..<70_000).map { #"\"e\#($0)\""# }.joined(separator: ",") + "]"
+        let data = Self.file(weightShape: "[70000,4]", weightOffsets: "[0,32]", experts: experts)
+        #expect(throws: HeadWeightsError.self) { try HeadWeights.load(safetensors: data) }
+    }
+}
