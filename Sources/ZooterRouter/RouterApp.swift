@@ -18,11 +18,28 @@ public struct RouterApp: Sendable {
         let encoder = try encoderOptions.loadEncoder(logger: logger)
         let batcher = encoderOptions.embeddingBatcher(encoder)
         let health = HealthService(services: [RouterService.serviceName])
-        let adminToken = try routerOptions.resolvedAdminToken()
-        if adminToken == nil { logger.notice("no admin token: LoadModel is open to every caller") }
-        let router = RouterService(encoder: encoder, batcher: batcher, health: health, adminToken: adminToken, logger: logger)
+        let admin = try routerOptions.adminPolicy()
+        switch admin {
+        case .token: logger.info("LoadModel needs the admin token")
+        case .open: logger.warning("--allow-unauthenticated-admin: LoadModel is open to every caller; never do this on a shared network")
+        case .closed: logger.notice("no admin token (--admin-token-file or ZOOTER_ADMIN_TOKEN): LoadModel is disabled")
+        }
+        let artifactRoot = try routerOptions.artifactRoot.map { path throws(RPCError) in try ArtifactRoot(path) }
+        let router = RouterService(encoder: encoder, batcher: batcher, health: health, admin: admin,
+                                   artifactRoot: artifactRoot, logger: logger)
         if let path = routerOptions.artifact {
             router.install(try RoutingModel.load(directory: URL(fileURLWithPath: path), encoder: encoder.identity, dimension: encoder.dimension))
+        } else if let artifactRoot {
+            // The newest artifact that validates; a broken or foreign one is logged and skipped.
+            for directory in artifactRoot.candidates(manifestFile: RoutingModel.manifestFile) {
+                do {
+                    router.install(try RoutingModel.load(directory: directory, encoder: encoder.identity, dimension: encoder.dimension))
+                    logger.info("loaded the newest valid artifact under --artifact-root", metadata: ["artifact": "\(directory.path)"])
+                    break
+                } catch {
+                    logger.warning("skipping an invalid artifact", metadata: ["artifact": "\(directory.path)", "error": "\(error)"])
+                }
+            }
         }
         let server = GRPCServer(configuration: options.serverConfiguration, methods: health.methods + router.methods, logger: logger,
                                 onDrain: { health.drain() })

@@ -1,31 +1,39 @@
 public import ArgumentParser
 import Foundation
+public import ZooterServiceKit
 
 /// Options of zooter-router beyond the shared server and encoder options.
 public struct RouterOptions: ParsableArguments, Sendable {
-    @Option(help: "An artifact directory to load at startup (otherwise wait for LoadModel).")
+    @Option(help: "An artifact directory to load at startup (otherwise the newest valid one under --artifact-root, or wait for LoadModel).")
     public var artifact: String?
 
-    @Option(name: .customLong("admin-token"), help: "Token LoadModel callers must send as 'authorization: Bearer <token>'.")
-    public var adminToken: String?
+    @Option(name: .customLong("artifact-root"),
+            help: "The only folder LoadModel's artifact_path may point into; at startup the newest valid artifact there is loaded.")
+    public var artifactRoot: String?
 
-    @Option(name: .customLong("admin-token-file"), help: "Read the admin token from this file (e.g. a container secret).")
+    @Option(name: .customLong("admin-token-file"),
+            help: "File holding the token LoadModel callers must send as 'authorization: Bearer <token>' (or set ZOOTER_ADMIN_TOKEN). Without one LoadModel is refused.")
     public var adminTokenFile: String?
+
+    @Flag(name: .customLong("allow-unauthenticated-admin"),
+          help: "Local development only: let anyone call LoadModel when no admin token is set.")
+    public var allowUnauthenticatedAdmin = false
 
     public init() {}
 
-    /// The token from --admin-token or --admin-token-file, trimmed; nil when neither is set.
-    public func resolvedAdminToken() throws -> String? {
-        if let adminToken { return adminToken }
-        guard let adminTokenFile else { return nil }
-        do {
-            let token = try String(contentsOfFile: adminTokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !token.isEmpty else { throw ValidationError("--admin-token-file \(adminTokenFile) is empty") }
-            return token
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw ValidationError("cannot read --admin-token-file \(adminTokenFile): \(error.localizedDescription)")
-        }
+    /// Who may call LoadModel.
+    public func adminPolicy() throws -> AdminPolicy {
+        if let token = try AdminToken.resolve(file: adminTokenFile) { return .token(token) }
+        return allowUnauthenticatedAdmin ? .open : .closed
     }
+}
+
+/// Who may call the router's admin method.
+public enum AdminPolicy: Sendable {
+    /// Callers presenting this token.
+    case token(AdminToken)
+    /// Anyone (`--allow-unauthenticated-admin`, local development).
+    case open
+    /// No one: no token was configured (the default).
+    case closed
 }

@@ -15,17 +15,20 @@ public final class RouterService: Sendable {
     let encoder: TextEncoder
     let batcher: ComputeBatcher<String, [Float]>
     let health: HealthService
-    let adminToken: String?
+    let admin: AdminPolicy
+    /// The folder `artifact_path` must resolve into; nil: LoadModel takes inline artifacts only.
+    let artifactRoot: ArtifactRoot?
     let logger: Logger
     private let model = Mutex<RoutingModel?>(nil)
     private let routesServed = Atomic<Int>(0)
 
     public init(encoder: TextEncoder, batcher: ComputeBatcher<String, [Float]>, health: HealthService,
-                adminToken: String?, logger: Logger) {
+                admin: AdminPolicy, artifactRoot: ArtifactRoot? = nil, logger: Logger) {
         self.encoder = encoder
         self.batcher = batcher
         self.health = health
-        self.adminToken = adminToken
+        self.admin = admin
+        self.artifactRoot = artifactRoot
         self.logger = logger
         health.set(Self.serviceName, .notServing)
     }
@@ -57,9 +60,16 @@ public final class RouterService: Sendable {
                 return RouteBatchResponse(responses: try await self.route(request.requests, context))
             },
             .unary("/zooter.v1.Router/LoadModel") { (request: LoadModelRequest, context) in
-                try self.authorize(context)
-                return try self.loadModel(request)
-            },
+                do {
+                    let response = try self.loadModel(request)
+                    self.logger.notice("admin: LoadModel installed a model", metadata: [
+                        "peer": "\(context.peer)", "model.version": "\(response.modelVersion)", "previous": "\(response.previousModelVersion)"])
+                    return response
+                } catch {
+                    self.logger.warning("admin: LoadModel refused the artifact", metadata: ["peer": "\(context.peer)", "error": "\(error)"])
+                    throw error
+                }
+            }.authorized { context in try self.authorize(context) },
             .unary("/zooter.v1.Router/ModelInfo") { (_: ModelInfoRequest, _) in
                 let current = self.currentModel
                 return ModelInfoResponse(
@@ -103,7 +113,12 @@ public final class RouterService: Sendable {
         let loaded: RoutingModel
         switch request.source {
         case .artifactPath(let path)?:
-            loaded = try RoutingModel.load(directory: URL(fileURLWithPath: path), encoder: encoder.identity, dimension: encoder.dimension)
+            guard let artifactRoot else {
+                throw RPCError(code: .failedPrecondition,
+                               message: "this router takes artifact_path only inside --artifact-root, which is not set; send the artifact inline")
+            }
+            let directory = try artifactRoot.resolve(path)
+            loaded = try RoutingModel.load(directory: directory, encoder: encoder.identity, dimension: encoder.dimension)
         case .artifact(let artifact)?:
             loaded = try RoutingModel.validated(artifact, encoder: encoder.identity, dimension: encoder.dimension)
         case nil:
@@ -114,14 +129,26 @@ public final class RouterService: Sendable {
                                  expertCount: UInt32(loaded.manifest.experts.count), previousModelVersion: previous)
     }
 
-    /// Admin calls need `authorization: Bearer <token>` when the router has a token.
+    /// Admin calls need `authorization: Bearer <token>`; with no token configured they are
+    /// refused unless the router was started with `--allow-unauthenticated-admin`. Runs on the
+    /// request headers, before the artifact is received; every refusal is logged with the peer.
     func authorize(_ context: ServerContext) throws(RPCError) {
-        guard let adminToken else { return }
-        guard let header = context.metadata["authorization"] else {
-            throw RPCError(code: .unauthenticated, message: "LoadModel is an admin call: send metadata 'authorization: Bearer <token>'")
+        let refusal: RPCError
+        switch admin {
+        case .open:
+            return
+        case .closed:
+            refusal = RPCError(code: .permissionDenied,
+                               message: "LoadModel is disabled: start the router with --admin-token-file FILE or ZOOTER_ADMIN_TOKEN")
+        case .token(let token):
+            guard let header = context.metadata["authorization"] else {
+                refusal = RPCError(code: .unauthenticated, message: "LoadModel is an admin call: send metadata 'authorization: Bearer <token>'")
+                break
+            }
+            if token.accepts(header) { return }
+            refusal = RPCError(code: .permissionDenied, message: "the admin token is not valid for this router")
         }
-        guard header == "Bearer \(adminToken)" else {
-            throw RPCError(code: .permissionDenied, message: "the admin token is not valid for this router")
-        }
+        logger.warning("admin: LoadModel refused", metadata: ["peer": "\(context.peer)", "status": "\(refusal.code)"])
+        throw refusal
     }
 }

@@ -82,9 +82,29 @@ public final class RoutingModel: Sendable {
         guard weights.parameters.allSatisfy(\.isFinite) else {
             throw RPCError(code: .invalidArgument, message: "the head weights contain NaN or infinite values")
         }
+        for expert in manifest.experts where !expert.endpoint.isEmpty {
+            try validateEndpoint(expert.endpoint, expert: expert.name)
+        }
         if !manifest.fallbackExpert.isEmpty, !names.contains(manifest.fallbackExpert) {
             throw RPCError(code: .invalidArgument, message: "fallback expert '\(manifest.fallbackExpert)' is not one of the experts \(names)")
         }
         return RoutingModel(manifest: manifest, head: RouterHead(weights: weights))
     }
+}
+
+/// An expert's endpoint is published through ModelInfo and (with the gateway) receives users'
+/// queries: only an absolute http(s) URL with a host, no credentials, no control characters.
+func validateEndpoint(_ endpoint: String, expert: String) throws(RPCError) {
+    func refuse(_ why: String) -> RPCError {
+        RPCError(code: .invalidArgument, message: "expert '\(expert)' endpoint is not valid: \(why)")
+    }
+    guard endpoint.utf8.count <= 2048, endpoint.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
+        throw refuse("it must be at most 2048 printable ASCII characters without spaces")
+    }
+    guard let components = URLComponents(string: endpoint), let scheme = components.scheme?.lowercased() else {
+        throw refuse("it is not a URL")
+    }
+    guard scheme == "http" || scheme == "https" else { throw refuse("scheme '\(scheme)' is not http or https") }
+    guard let host = components.host, !host.isEmpty else { throw refuse("it has no host") }
+    guard components.user == nil, components.password == nil else { throw refuse("it must not carry credentials") }
 }

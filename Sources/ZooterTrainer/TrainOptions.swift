@@ -1,4 +1,5 @@
 public import Foundation
+public import ZooterServiceKit
 
 /// What `zooter-trainer train` was asked to do.
 public struct TrainOptions: Sendable {
@@ -15,7 +16,8 @@ public struct TrainOptions: Sendable {
     public var limit: Int?
     public var modelDirectory: URL
     public var threads: Int
-    public var adminToken: String?
+    /// The router's admin token, for pushing the artifact.
+    public var adminToken: AdminToken?
     public var folds = 5
     public var seeds = 3
     public var seed: UInt64 = 1

@@ -1,6 +1,7 @@
 public import Foundation
 public import ZooterCore
 import ZooterRPC
+import ZooterServiceKit
 import ZooterWire
 
 /// `zooter-trainer train`: dataset → tags (tagger) → rewards (dataset or reward replicas) →
@@ -165,7 +166,7 @@ public struct TrainPipeline {
     func push(_ artifact: ModelArtifact, to router: String) async throws {
         let addresses = try GRPCClient.addresses(for: router)
         var metadata = Metadata()
-        if let token = options.adminToken { metadata.add("authorization", "Bearer \(token)") }
+        if let token = options.adminToken { metadata.add("authorization", token.authorizationHeader) }
         for address in addresses {
             let client = try GRPCClient(target: address)
             let outcome: Result<LoadModelResponse, any Error>

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ZooterServiceKit
 import Foundation
 import ZooterCore
 import ZooterTrainer
@@ -22,8 +23,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Cross-validation repeats (seeds).") var seeds = 3
     @Option(help: "Embedding cache folder.") var cache = ".cache/embeddings"
     @Option(name: .customLong("latent-clusters"), help: "Also fit K k-means centroids for the tagger's latent tags (0 = none).") var latentClusters = 0
-    @Option(name: .customLong("admin-token"), help: "The router's admin token.") var adminToken: String?
-    @Option(name: .customLong("admin-token-file"), help: "Read the router's admin token from this file.") var adminTokenFile: String?
+    @Option(name: .customLong("admin-token-file"), help: "Read the router's admin token from this file (or set ZOOTER_ADMIN_TOKEN).") var adminTokenFile: String?
 
     func validate() throws {
         if let limit, limit < folds { throw ValidationError("--limit must be at least --folds (\(folds))") }
@@ -43,9 +43,7 @@ struct TrainCommand: AsyncParsableCommand {
         options.folds = folds
         options.seeds = seeds
         options.latentClusters = latentClusters
-        options.adminToken = try adminToken ?? adminTokenFile.map {
-            try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        options.adminToken = try AdminToken.resolve(file: adminTokenFile)
         let outcome = try await TrainPipeline(options: options) { line in
             FileHandle.standardError.write(Data("[train] \(line)\n".utf8))
         }.run()

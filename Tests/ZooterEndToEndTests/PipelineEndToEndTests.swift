@@ -15,7 +15,7 @@ import ZooterWire
     static let dataset = shared.appendingPathComponent("data/alpaca-eval-13b")
     static let model = ServiceProcess.root.appendingPathComponent("models/all-MiniLM-L6-v2")
     static let limit = 36
-    static let token = "e2e-secret"
+    static let token = "e2e-secret-0123456789abcdef"
 
     func call<Response: WireMessage>(_ client: GRPCClient, _ path: String, _ request: some WireMessage,
                                      metadata: Metadata = Metadata()) async throws -> Response {
@@ -39,6 +39,11 @@ import ZooterWire
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let modelArg = ["--model", Self.model.path]
+        // The token travels in a file, never in argv (where `ps` shows it).
+        let tokenFile = work.appendingPathComponent("admin-token")
+        try Self.token.write(to: tokenFile, atomically: true, encoding: .utf8)
+        let artifactRoot = work.appendingPathComponent("artifact-root")
+        try FileManager.default.createDirectory(at: artifactRoot, withIntermediateDirectories: true)
 
         // The reward model the replicas serve.
         let fit = try ServiceProcess("zooter-trainer", ["train-reward", "--dataset", Self.dataset.path, "--out",
@@ -48,7 +53,8 @@ import ZooterWire
         let tagger = try ServiceProcess("zooter-tagger", ["--port", "0"] + modelArg)
         let rewardA = try ServiceProcess("zooter-reward", ["--port", "0", "--scorer", work.appendingPathComponent("reward").path, "--max-batch", "8"] + modelArg, name: "reward-a")
         let rewardB = try ServiceProcess("zooter-reward", ["--port", "0", "--scorer", work.appendingPathComponent("reward").path, "--max-batch", "8"] + modelArg, name: "reward-b")
-        let router = try ServiceProcess("zooter-router", ["--port", "0", "--admin-token", Self.token] + modelArg)
+        let router = try ServiceProcess("zooter-router", ["--port", "0", "--admin-token-file", tokenFile.path,
+                                                          "--artifact-root", artifactRoot.path] + modelArg)
         let services = [tagger, rewardA, rewardB, router]
         defer { services.forEach { $0.kill(SIGTERM) } }
         let (taggerPort, portA, portB, routerPort) = (try await tagger.port(), try await rewardA.port(), try await rewardB.port(), try await router.port())
@@ -63,7 +69,7 @@ import ZooterWire
         let trainer = try ServiceProcess("zooter-trainer", [
             "train", "--dataset", Self.dataset.path, "--out", out.path, "--limit", String(Self.limit), "--folds", "3", "--seeds", "1",
             "--tagger", "127.0.0.1:\(taggerPort)", "--reward", "127.0.0.1:\(portA),127.0.0.1:\(portB)", "--rescore",
-            "--router", "127.0.0.1:\(routerPort)", "--admin-token", Self.token,
+            "--router", "127.0.0.1:\(routerPort)", "--admin-token-file", tokenFile.path,
             "--cache", work.appendingPathComponent("cache").path] + modelArg)
         var killedAfter = -1
         while trainer.process.isRunning {
@@ -128,7 +134,20 @@ import ZooterWire
         var otherEncoder = artifact
         otherEncoder.manifest?.encoderSHA256 = String(repeating: "0", count: 64)
         await expectStatus(.failedPrecondition) { let _: LoadModelResponse = try await call(routerClient, "/zooter.v1.Router/LoadModel", LoadModelRequest(source: .artifact(otherEncoder)), metadata: admin) }
-        await expectStatus(.failedPrecondition) { let _: LoadModelResponse = try await call(routerClient, "/zooter.v1.Router/LoadModel", LoadModelRequest(source: .artifactPath(work.path)), metadata: admin) }
+        // artifact_path only inside --artifact-root: no escape by absolute path, "..", or symlink.
+        let fm = FileManager.default
+        try fm.copyItem(at: out, to: artifactRoot.appendingPathComponent("v1"))
+        try fm.createSymbolicLink(at: artifactRoot.appendingPathComponent("escape"), withDestinationURL: out)
+        for outside in [out.path, "../artifact", "escape", "/etc"] {
+            await expectStatus(.permissionDenied) { let _: LoadModelResponse = try await call(routerClient, "/zooter.v1.Router/LoadModel", LoadModelRequest(source: .artifactPath(outside)), metadata: admin) }
+        }
+        await expectStatus(.notFound) { let _: LoadModelResponse = try await call(routerClient, "/zooter.v1.Router/LoadModel", LoadModelRequest(source: .artifactPath("missing")), metadata: admin) }
+        let byPath: LoadModelResponse = try await call(routerClient, "/zooter.v1.Router/LoadModel", LoadModelRequest(source: .artifactPath("v1")), metadata: admin)
+        #expect(byPath.modelVersion == version)
+        var hostile = artifact
+        hostile.manifest?.experts[0].endpoint = "file:///etc/passwd"
+        await expectStatus(.invalidArgument) { let _: LoadModelResponse = try await call(routerClient, "/zooter.v1.Router/LoadModel", LoadModelRequest(source: .artifact(hostile)), metadata: admin) }
+        #expect(router.output.contains("admin: LoadModel refused") && router.output.contains("peer=127.0.0.1:"), "admin refusals are logged with the peer")
         let after: RouteResponse = try await call(routerClient, "/zooter.v1.Router/Route", RouteRequest(query: queries[0]))
         #expect(after.modelVersion == version)
 
@@ -151,6 +170,19 @@ import ZooterWire
         let again: ScoreResponse = try await call(rewardClient, "/zooter.v1.RewardScorer/Score", ScoreRequest(pairs: [ScorePair(id: "a", query: "q", response: "r")]))
         #expect(again.cacheHits == 1 && again.results.first?.reward == scored.results.first?.reward)
         for client in [routerClient, taggerClient, rewardClient] { await client.close() }
+
+        // A second router, no token: it loads the newest valid artifact under its root (a newer,
+        // broken one is skipped) and refuses LoadModel, since admin is closed by default.
+        let broken = artifactRoot.appendingPathComponent("v2")
+        try fm.createDirectory(at: broken, withIntermediateDirectories: true)
+        try Data("not a manifest".utf8).write(to: broken.appendingPathComponent("manifest.binpb"))
+        let second = try ServiceProcess("zooter-router", ["--port", "0", "--artifact-root", artifactRoot.path] + modelArg, name: "router-2")
+        defer { second.kill(SIGTERM) }
+        let secondClient = try GRPCClient(target: "127.0.0.1:\(try await second.port())")
+        let secondInfo: ModelInfoResponse = try await call(secondClient, "/zooter.v1.Router/ModelInfo", ModelInfoRequest())
+        #expect(secondInfo.manifest?.modelVersion == version, "\(second.output)")
+        await expectStatus(.permissionDenied) { let _: LoadModelResponse = try await call(secondClient, "/zooter.v1.Router/LoadModel", LoadModelRequest(source: .artifact(artifact)), metadata: admin) }
+        await secondClient.close()
 
         // SIGTERM: each service drains and exits 0.
         for service in [tagger, rewardA, router] {

@@ -147,3 +147,59 @@ import ZooterRPC
         }
     }
 }
+
+/// Limits a hostile client meets before it costs us anything: authorization on the headers,
+/// per-method request sizes from the length prefix, and error replies that never echo more
+/// than a short prefix of what was sent.
+@Suite(.serialized) struct EarlyRefusalTests {
+    static let methods: [RPCMethod] = [
+        RPCMethod.unary("/test.Admin/Swap") { request, _ in request }.authorized { context in
+            guard context.metadata["authorization"] == "Bearer right" else {
+                throw RPCError(code: .unauthenticated, message: "no")
+            }
+        },
+        RPCMethod.unary("/test.Small/Echo") { request, _ in request }.limitingRequests(to: 16),
+    ]
+
+    @Test func unauthorizedCallsAreRefusedFromTheirHeadersAlone() async throws {
+        try await withTestServer(Self.methods) { _, port in
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let connection = try await RawConnection.connect(port: port, group: group)
+            // Headers only, the stream left open: the answer must come without any body.
+            let blocks = try await connection.call(headers: grpcHeaders(path: "/test.Admin/Swap"), body: [], endStream: false)
+            #expect(blocks.grpcStatus == String(StatusCode.unauthenticated.rawValue))
+            try await connection.channel.close()
+            try await group.shutdownGracefully()
+            let client = try GRPCClient(target: "127.0.0.1:\(port)")
+            var metadata = Metadata(); metadata.add("authorization", "Bearer right")
+            #expect(try await client.unary(path: "/test.Admin/Swap", request: [1, 2], metadata: metadata).message == [1, 2])
+            await client.close()
+        }
+    }
+
+    @Test func aMethodsOwnSizeLimitRefusesFromTheLengthPrefix() async throws {
+        try await withTestServer(Self.methods) { _, port in
+            let client = try GRPCClient(target: "127.0.0.1:\(port)")
+            #expect(try await client.unary(path: "/test.Small/Echo", request: [UInt8](repeating: 7, count: 16)).message.count == 16)
+            await #expect(throws: RPCError.self) { _ = try await client.unary(path: "/test.Small/Echo", request: [UInt8](repeating: 7, count: 17)) }
+            await client.close()
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func errorRepliesQuoteAtMostAShortSanitisedPrefix() async throws {
+        try await withTestServer(Self.methods) { _, port in
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            // A long path, and a long non-ASCII content type: both quoted in their error replies.
+            let longPath = "/" + String(repeating: "x", count: 8_000)
+            let longType = "text/" + String(repeating: "é", count: 3_000)
+            for headers in [grpcHeaders(path: longPath), grpcHeaders(path: "/test.Small/Echo", contentType: longType)] {
+                let connection = try await RawConnection.connect(port: port, group: group)  // one call per connection
+                let blocks = try await connection.call(headers: headers, body: [])
+                let message = try #require(blocks.grpcMessage)
+                #expect(message.utf8.count < 400 && !message.contains("%C3%A9"), "\(message.utf8.count) bytes: \(message)")
+                try await connection.channel.close()
+            }
+            try await group.shutdownGracefully()
+        }
+    }
+}

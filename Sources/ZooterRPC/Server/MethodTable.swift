@@ -15,8 +15,8 @@ struct MethodTable: Sendable {
         if let method = methods[path] { return .success(method) }
         let service = path.dropFirst().prefix(while: { $0 != "/" })
         if services.contains(service) {
-            return .failure(RPCError(code: .unimplemented, message: "unknown method \(path): service \(service) has no such method"))
+            return .failure(RPCError(code: .unimplemented, message: "unknown method \(echo(path)): service \(echo(service)) has no such method"))
         }
-        return .failure(RPCError(code: .unimplemented, message: "unknown service \(service) (path \(path)); check the package and service name"))
+        return .failure(RPCError(code: .unimplemented, message: "unknown service \(echo(service)) (path \(echo(path))); check the package and service name"))
     }
 }

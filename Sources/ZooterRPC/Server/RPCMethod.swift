@@ -14,9 +14,47 @@ public struct RPCMethod: Sendable {
         case serverStreaming(@Sendable ([UInt8], ServerContext, ResponseWriter) async throws -> Void)
     }
 
+    /// Decides from the request headers alone whether the caller may make this call; runs when
+    /// HEADERS arrive, before any of the body is buffered or decoded. Throw to refuse.
+    public typealias Authorizer = @Sendable (ServerContext) throws -> Void
+
     /// "/package.Service/Method".
     public let path: String
     let handler: Handler
+    /// Checked at HEADERS (see `Authorizer`); nil: anyone may call.
+    public private(set) var authorizer: Authorizer?
+    /// Largest request message this method accepts, when below the server's limit: a method whose
+    /// requests are small refuses a large one from its length prefix, before buffering or decoding it.
+    public private(set) var maxRequestBytes: Int?
+    /// A call that may stay open indefinitely (health watches): counted against its own small
+    /// caps instead of the in-flight call limit that work shares.
+    public private(set) var isLongLived = false
+
+    init(path: String, handler: Handler) {
+        self.path = path
+        self.handler = handler
+    }
+
+    /// This method, callable only by callers `authorizer` accepts.
+    public func authorized(by authorizer: @escaping Authorizer) -> RPCMethod {
+        var copy = self
+        copy.authorizer = authorizer
+        return copy
+    }
+
+    /// This method, refusing request messages over `bytes` (RESOURCE_EXHAUSTED).
+    public func limitingRequests(to bytes: Int) -> RPCMethod {
+        var copy = self
+        copy.maxRequestBytes = bytes
+        return copy
+    }
+
+    /// This method as a long-lived stream (see `isLongLived`).
+    public func longLived() -> RPCMethod {
+        var copy = self
+        copy.isLongLived = true
+        return copy
+    }
 
     /// The service part of the path ("package.Service").
     var serviceName: Substring { path.dropFirst().prefix(while: { $0 != "/" }) }

@@ -39,15 +39,15 @@ extension ServerConnectionHandler {
         let contentType = headers.first(named: "content-type") ?? ""
         guard method == "POST" else {
             return reject(streamID, httpStatus: "405", RPCError(
-                code: .unimplemented, message: "HTTP method \(method) is not allowed: gRPC calls use POST"))
+                code: .unimplemented, message: "HTTP method \(echo(method)) is not allowed: gRPC calls use POST"))
         }
         guard contentType.hasPrefix("application/grpc") else {
             return reject(streamID, httpStatus: "415", RPCError(
-                code: .internal, message: "content-type '\(contentType)' is not gRPC: send application/grpc"))
+                code: .internal, message: "content-type '\(echo(contentType))' is not gRPC: send application/grpc"))
         }
         if let encoding = headers.first(named: "grpc-encoding"), encoding != "identity" {
             return reject(streamID, RPCError(
-                code: .unimplemented, message: "grpc-encoding '\(encoding)' is not supported: send uncompressed messages"))
+                code: .unimplemented, message: "grpc-encoding '\(echo(encoding))' is not supported: send uncompressed messages"))
         }
         let resolved: RPCMethod
         switch methods.lookup(path) {
@@ -58,13 +58,21 @@ extension ServerConnectionHandler {
         var timeout: Duration?
         if let header = headers.first(named: "grpc-timeout") {
             guard let parsed = GRPCTimeout.parse(header) else {
-                return reject(streamID, RPCError(code: .invalidArgument, message: "grpc-timeout '\(header)' is malformed"))
+                return reject(streamID, RPCError(code: .invalidArgument, message: "grpc-timeout '\(echo(header))' is malformed"))
             }
             timeout = parsed
             deadline = .now + parsed
         }
-        stream.context = ServerContext(path: path, metadata: Metadata(headers: headers), deadline: deadline)
+        let callContext = ServerContext(path: path, metadata: Metadata(headers: headers), deadline: deadline, peer: peer)
+        stream.context = callContext
         stream.method = resolved
+        if let authorizer = resolved.authorizer {
+            // Before the body: an unauthorized caller costs us its headers, nothing more.
+            do { try authorizer(callContext) } catch { return reject(streamID, RPCError(mapping: error)) }
+        }
+        if let limit = resolved.maxRequestBytes, limit < stream.deframer.maxMessageSize {
+            stream.deframer = MessageDeframer(maxMessageSize: limit)
+        }
         stream.phase = .receiving
         if let timeout, let context {
             stream.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in

@@ -31,6 +31,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var finalGoAwaySent = false
     var closing = false
     var reading = false
+    /// The client's address, for audit logs and per-peer limits.
+    var peer = "unknown"
 
     init(configuration: ServerConfiguration, methods: MethodTable, dispatcher: CallDispatcher, counters: StatusCounters, logger: Logger) {
         self.counters = counters
@@ -42,6 +44,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if let address = context.channel.remoteAddress {
+            peer = "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
+        }
         let settings = HTTP2Settings(maxConcurrentStreams: UInt32(configuration.maxConcurrentStreams))
         do {
             session = try HTTP2Session(role: .server, settings: settings)

@@ -9,6 +9,8 @@ public final class ServerContext: Sendable {
     public let metadata: Metadata
     /// When the caller stops waiting (from `grpc-timeout`), if it set one.
     public let deadline: ContinuousClock.Instant?
+    /// The caller's address ("127.0.0.1:53122"), for audit logs.
+    public let peer: String
 
     private struct State {
         var cancelled = false
@@ -18,7 +20,8 @@ public final class ServerContext: Sendable {
     }
     private let state = Mutex(State())
 
-    init(path: String, metadata: Metadata, deadline: ContinuousClock.Instant?) {
+    init(path: String, metadata: Metadata, deadline: ContinuousClock.Instant?, peer: String = "unknown") {
+        self.peer = peer
         self.path = path
         self.metadata = metadata
         self.deadline = deadline
