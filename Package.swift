@@ -102,6 +102,7 @@ let package = Package(
         .testTarget(
             name: "ZooterServiceKitTests",
             dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(
             name: "ZooterRPCTests",

@@ -84,7 +84,7 @@ enum HTTP2Callbacks {
 
     static let onStreamClose: nghttp2_on_stream_close_callback = { _, streamID, errorCode, userData in
         let session = owner(userData)
-        session.outbound[streamID] = nil
+        session.dropOutbound(streamID)
         session.resetAfterEnd.remove(streamID)
         session.events.append(.streamClosed(streamID: streamID, errorCode: errorCode))
         return 0
@@ -106,6 +106,7 @@ enum HTTP2Callbacks {
                 buffer.update(from: source.baseAddress! + body.offset, count: count)
             }
             body.offset += count
+            owner.queuedBodyBytes -= count
         }
         if body.offset == body.bytes.count {
             body.bytes.removeAll(keepingCapacity: true)

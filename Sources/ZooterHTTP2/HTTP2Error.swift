@@ -16,6 +16,13 @@ public struct HTTP2Error: Error, Sendable, CustomStringConvertible {
     /// HTTP/1.1 or sent garbage): the connection must be closed.
     public var isBadPreface: Bool { code == HTTP2Error.badClientMagic }
 
+    /// True when the peer sent a header block spanning more frames than
+    /// `HTTP2Settings.maxHeaderBlockFrames` (a CONTINUATION flood): close the connection.
+    public var isHeaderBlockTooLong: Bool { code == HTTP2Error.headerBlockTooLong.code }
+
+    static let headerBlockTooLong = HTTP2Error(code: -10_001, message: "a header block spans too many CONTINUATION frames")
+
     /// `NGHTTP2_ERR_BAD_CLIENT_MAGIC`, repeated here so callers need not import the C module.
     static let badClientMagic: Int32 = -903
+
 }

@@ -30,6 +30,7 @@ extension HTTP2Session {
     public func send(streamID: Int32, bytes: [UInt8]) -> Bool {
         guard outbound[streamID] != nil else { return false }
         outbound[streamID]!.bytes.append(contentsOf: bytes)
+        queuedBodyBytes += bytes.count
         resumeIfDeferred(streamID)
         return true
     }
@@ -54,7 +55,7 @@ extension HTTP2Session {
 
     /// Resets a stream with an HTTP/2 error code (e.g. 0x8 CANCEL, 0x7 REFUSED_STREAM).
     public func reset(streamID: Int32, errorCode: UInt32) {
-        outbound[streamID] = nil
+        dropOutbound(streamID)
         // Fails only for stream 0 (NGHTTP2_ERR_INVALID_ARGUMENT), which we never pass.
         _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, errorCode)
     }
@@ -75,6 +76,11 @@ extension HTTP2Session {
     /// Sends a PING (the peer's ACK is handled by nghttp2).
     public func ping() {
         _ = nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+    }
+
+    /// Forgets a stream's queued body (reset or closed), keeping `queuedBodyBytes` true.
+    func dropOutbound(_ streamID: Int32) {
+        if let body = outbound.removeValue(forKey: streamID) { queuedBodyBytes -= body.bytes.count - body.offset }
     }
 
     func resumeIfDeferred(_ streamID: Int32) {

@@ -34,6 +34,8 @@ public final class HTTP2Session {
     var headerBlockBytes = 0
     /// Our SETTINGS_MAX_HEADER_LIST_SIZE, enforced here: nghttp2 only advertises it.
     let maxHeaderListSize: Int
+    /// Counts the frames of each received header block (CONTINUATION flood protection).
+    var scanner: FrameScanner
     var outbound: [Int32: Outbound] = [:]
     /// Streams to reset with NO_ERROR once our END_STREAM has gone out.
     var resetAfterEnd: Set<Int32> = []
@@ -43,6 +45,7 @@ public final class HTTP2Session {
     public init(role: Role, settings: HTTP2Settings = HTTP2Settings()) throws(HTTP2Error) {
         self.role = role
         self.maxHeaderListSize = Int(settings.maxHeaderListSize)
+        self.scanner = FrameScanner(serverSide: role == .server, maxHeaderBlockFrames: settings.maxHeaderBlockFrames)
         var callbacks: OpaquePointer?
         try check(nghttp2_session_callbacks_new(&callbacks), "nghttp2_session_callbacks_new")
         defer { nghttp2_session_callbacks_del(callbacks) }
@@ -92,18 +95,25 @@ public final class HTTP2Session {
     /// Throws on a fatal protocol error (for example `isBadPreface` when the peer does not speak
     /// HTTP/2); nghttp2 may still have queued a GOAWAY, so flush `takeOutbound()` before closing.
     public func receive(_ bytes: some Collection<UInt8>) throws(HTTP2Error) -> [HTTP2Event] {
-        let result: Int64? = bytes.withContiguousStorageIfAvailable { buffer in
-            CNGHTTP2_session_mem_recv(session, buffer.baseAddress, buffer.count)
+        let result: Int64?? = bytes.withContiguousStorageIfAvailable { buffer in
+            receive(buffer)
         }
-        let consumed: Int64
+        let fed: Int64?
         if let result {
-            consumed = result
+            fed = result
         } else {
             let copy = Array(bytes)
-            consumed = copy.withUnsafeBufferPointer { CNGHTTP2_session_mem_recv(session, $0.baseAddress, $0.count) }
+            fed = copy.withUnsafeBufferPointer { receive($0) }
         }
+        guard let consumed = fed else { throw HTTP2Error.headerBlockTooLong }
         if consumed < 0 { try check(Int32(truncatingIfNeeded: consumed), "receive") }
         return takeEvents()
+    }
+
+    /// Scans, then feeds nghttp2; nil when the scanner refused the bytes (nothing was fed).
+    private func receive(_ buffer: UnsafeBufferPointer<UInt8>) -> Int64? {
+        do { try scanner.scan(buffer) } catch { return nil }
+        return CNGHTTP2_session_mem_recv(session, buffer.baseAddress, buffer.count)
     }
 
     /// Events that arose while sending (a stream closes when our END_STREAM or RST_STREAM goes
@@ -129,9 +139,21 @@ public final class HTTP2Session {
     /// True while the session expects more input (false after GOAWAY both ways with no streams).
     public var wantsRead: Bool { nghttp2_session_want_read(session) != 0 }
 
+    /// Body bytes queued by `send` and not yet taken by nghttp2, across streams: what a peer
+    /// that does not read (or never opens its flow-control window) makes us hold.
+    public internal(set) var queuedBodyBytes = 0
+
+    /// The nghttp2 library's version string. Distro builds backport fixes without changing it,
+    /// so it is logged for operators, never used to decide whether a protection is present.
+    public static var libraryVersion: String {
+        guard let info = nghttp2_version(0) else { return "unknown" }
+        return String(cString: info.pointee.version_str)
+    }
+
     /// Serialises every queued frame into one byte array (empty when there is nothing to send).
     public func takeOutbound() throws(HTTP2Error) -> [UInt8] {
-        sendBuffer.removeAll(keepingCapacity: true)
+        // A burst can grow the buffer to megabytes; keep a small one between bursts, not the peak.
+        if sendBuffer.capacity > 256 << 10 { sendBuffer = [] } else { sendBuffer.removeAll(keepingCapacity: true) }
         while true {
             var chunk: UnsafePointer<UInt8>?
             let count = CNGHTTP2_session_mem_send(session, &chunk)

@@ -12,4 +12,8 @@ public struct RewardOptions: ParsableArguments, Sendable {
     public var replicaID: String?
 
     public init() {}
+
+    public func validate() throws {
+        guard cacheEntries >= 0 else { throw ValidationError("--cache-entries must be 0 (no cache) or more") }
+    }
 }

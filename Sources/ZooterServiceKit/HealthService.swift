@@ -45,6 +45,9 @@ public final class HealthService: Sendable {
         state.withLock { $0.statuses[service] }
     }
 
+    /// A health request is one service name: anything larger is not a health check.
+    static let maxRequestBytes = 1024
+
     /// Check and Watch, ready to register on a server.
     public var methods: [RPCMethod] {
         [
@@ -53,7 +56,7 @@ public final class HealthService: Sendable {
                     throw RPCError(code: .notFound, message: "unknown service '\(request.service)' for health checks")
                 }
                 return HealthCheckResponse(status: status)
-            },
+            }.limitingRequests(to: Self.maxRequestBytes),
             .serverStreaming("/grpc.health.v1.Health/Watch") { (request: HealthCheckRequest, context, send: @Sendable (HealthCheckResponse) async throws -> Void) in
                 let (updates, continuation) = AsyncStream.makeStream(of: HealthCheckResponse.ServingStatus.self)
                 let id = self.state.withLock { state in
@@ -67,7 +70,7 @@ public final class HealthService: Sendable {
                     if Task.isCancelled || context.isCancelled { break }
                     try await send(HealthCheckResponse(status: status))
                 }
-            },
+            }.longLived().limitingRequests(to: Self.maxRequestBytes),
         ]
     }
 }

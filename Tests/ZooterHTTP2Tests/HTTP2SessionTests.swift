@@ -1,5 +1,5 @@
 import Testing
-import ZooterHTTP2
+@testable import ZooterHTTP2
 
 /// Two sessions wired back to back in memory: no sockets.
 struct Pair {
@@ -126,5 +126,51 @@ let requestHeaders = [
         pair.server.goAway()
         try pair.pump()
         #expect(pair.clientEvents.contains(.goAway(lastStreamID: first, errorCode: 0)))
+    }
+}
+
+/// Memory a burst leaves behind, and the queued-bytes figure the server's outbound cap reads.
+@Suite struct HTTP2SessionMemoryTests {
+    @Test func aBurstDoesNotLeaveItsPeakSendBufferBehind() throws {
+        var pair = try Pair(serverSettings: HTTP2Settings(initialWindowSize: 8 << 20, connectionWindowSize: 8 << 20))
+        let stream = try pair.client.request(headers: requestHeaders)
+        pair.client.send(streamID: stream, bytes: [UInt8](repeating: 1, count: 4 << 20))
+        pair.client.finish(streamID: stream)
+        try pair.pump()
+        // The 4 MiB went out in one takeOutbound; the next one starts from a small buffer.
+        _ = try pair.client.takeOutbound()
+        #expect(pair.client.sendBuffer.capacity <= 256 << 10, "\(pair.client.sendBuffer.capacity) bytes kept")
+    }
+
+    @Test func queuedBodyBytesFollowSendsTakesAndResets() throws {
+        var pair = try Pair()
+        let stream = try pair.client.request(headers: requestHeaders)
+        pair.client.send(streamID: stream, bytes: [UInt8](repeating: 1, count: 3 << 20))
+        #expect(pair.client.queuedBodyBytes == 3 << 20)
+        try pair.pump()  // the server's default window (1 MiB stream) lets part of it out
+        #expect(pair.client.queuedBodyBytes > 0 && pair.client.queuedBodyBytes < 3 << 20)
+        pair.client.reset(streamID: stream, errorCode: 8)
+        #expect(pair.client.queuedBodyBytes == 0)
+    }
+}
+
+@Suite struct FrameScannerTests {
+    static func frame(type: UInt8, flags: UInt8, length: Int = 0) -> [UInt8] {
+        [UInt8(length >> 16), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF), type, flags, 0, 0, 0, 1]
+            + [UInt8](repeating: 0, count: length)
+    }
+
+    @Test func continuationFloodsAreRefusedAndNormalBlocksPass() throws {
+        var scanner = FrameScanner(serverSide: false, maxHeaderBlockFrames: 3)
+        // HEADERS + 2 CONTINUATION (3 frames) ending the block: fine, and the count resets.
+        let fine = Self.frame(type: 1, flags: 0, length: 5) + Self.frame(type: 9, flags: 0, length: 2) + Self.frame(type: 9, flags: 4)
+        try fine.withUnsafeBufferPointer { try scanner.scan($0) }
+        #expect(scanner.blockFrames == 0)
+        var flood = Self.frame(type: 1, flags: 0, length: 1)
+        for _ in 0..<3 { flood += Self.frame(type: 9, flags: 0) }
+        // Fed one byte at a time: frame headers split across reads are still followed.
+        #expect(throws: FrameScanner.Failure.headerBlockTooLong(frames: 4)) {
+            for byte in flood { try [byte].withUnsafeBufferPointer { try scanner.scan($0) } }
+        }
     }
 }

@@ -95,7 +95,7 @@ import ZooterRPC
             let body = [[0, 0, 0x30, 0, 0]] + Array(repeating: chunk, count: 6)
             let blocks = try await rawCall(port, grpcHeaders(path: "/test.Echo/Echo"), body, endStream: false)
             #expect(blocks.grpcStatus == "8")
-            #expect(blocks.grpcMessage?.contains("unfinished requests") == true)
+            #expect(blocks.grpcMessage?.contains("not yet dispatched") == true)
             try await expectStillServing(port)
         }
     }

@@ -140,7 +140,15 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             guard let call = calls[streamID] else { return }
             do throws(MessageDeframer.Failure) {
                 for message in try call.deframer.append(bytes) {
-                    if let onMessage = call.onMessage { onMessage(message) } else { call.messages.append(message) }
+                    if let onMessage = call.onMessage { onMessage(message); continue }
+                    // Unary: a second message is a broken or hostile server; fail now rather
+                    // than buffer whatever it sends until its trailers.
+                    guard call.messages.isEmpty else {
+                        session?.reset(streamID: streamID, errorCode: 8)
+                        return finish(streamID, with: RPCError(
+                            code: .internal, message: "a unary response must carry exactly one message; \(authority) sent more"))
+                    }
+                    call.messages.append(message)
                 }
             } catch {
                 session?.reset(streamID: streamID, errorCode: 8)

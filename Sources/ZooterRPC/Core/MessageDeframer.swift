@@ -46,7 +46,9 @@ struct MessageDeframer {
             offset += 5 + length
         }
         if offset == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            // Keep a small buffer for the next message, never a multi-megabyte one: a finished
+            // large message would otherwise be held twice (here and in the request).
+            if buffer.capacity > 64 << 10 { buffer = [] } else { buffer.removeAll(keepingCapacity: true) }
             offset = 0
         }
         return messages

@@ -20,28 +20,33 @@ final class CallDispatcher: Sendable {
     /// Calls queued or running right now.
     var inFlightCount: Int { inFlight.load(ordering: .relaxed) }
 
-    /// Queues a job unless the server is at its in-flight bound or no longer running.
-    func submit(_ job: @escaping Job) -> Admission {
+    /// Queues a job unless the server is at its in-flight bound or no longer running. Long-lived
+    /// jobs (watches) are bounded by their own caps (`ServerBudget`) and do not count here, so
+    /// idle watches cannot use up the calls that real work needs.
+    func submit(longLived: Bool = false, _ job: @escaping Job) -> Admission {
+        if longLived {
+            return continuation.yield(job).isEnqueued ? .accepted : .stopped
+        }
         if inFlight.add(1, ordering: .relaxed).newValue > maxInFlight {
             inFlight.subtract(1, ordering: .relaxed)
             return .overloaded
         }
-        switch continuation.yield(job) {
-        case .enqueued: return .accepted
-        default:
+        let counted: Job = { [self] in
+            await job()
+            inFlight.subtract(1, ordering: .relaxed)
+        }
+        guard continuation.yield(counted).isEnqueued else {
             inFlight.subtract(1, ordering: .relaxed)
             return .stopped
         }
+        return .accepted
     }
 
     /// Runs jobs until `stop()` and then until every accepted job has finished.
     func run() async {
         await withDiscardingTaskGroup { group in
             for await job in jobs {
-                group.addTask {
-                    await job()
-                    self.inFlight.subtract(1, ordering: .relaxed)
-                }
+                group.addTask { await job() }
             }
         }
     }
@@ -49,5 +54,12 @@ final class CallDispatcher: Sendable {
     /// No new jobs; `run()` returns once the accepted ones finish.
     func stop() {
         continuation.finish()
+    }
+}
+
+extension AsyncStream.Continuation.YieldResult {
+    var isEnqueued: Bool {
+        if case .enqueued = self { return true }
+        return false
     }
 }

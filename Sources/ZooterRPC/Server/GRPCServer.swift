@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 public import ServiceLifecycle
 import Synchronization
+import ZooterHTTP2
 
 /// A gRPC server over h2c (HTTP/2 with prior knowledge): NIO event loops for the sockets, one
 /// nghttp2 session per connection, handlers on a structured task group off the loops.
@@ -16,6 +17,9 @@ public final class GRPCServer: Service, Sendable {
     let logger: Logger
     let dispatcher: CallDispatcher
     let counters = StatusCounters()
+    /// Every limit tripped so far (also logged, rate-limited).
+    public let limits: LimitCounters
+    let budget: ServerBudget
     let group: MultiThreadedEventLoopGroup
 
     private struct State {
@@ -38,6 +42,8 @@ public final class GRPCServer: Service, Sendable {
         self.methods = MethodTable(methods)
         self.logger = logger
         self.dispatcher = CallDispatcher(maxInFlight: configuration.maxInFlightCalls)
+        self.limits = LimitCounters(logger: logger)
+        self.budget = ServerBudget(configuration: configuration)
         let threads = configuration.eventLoopThreads > 0 ? configuration.eventLoopThreads : System.coreCount
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
     }
@@ -77,7 +83,9 @@ public final class GRPCServer: Service, Sendable {
             return state.portWaiters
         }
         waiters.forEach { $0.resume(returning: port) }
-        logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        // Logged, never used to decide anything: distro builds backport fixes without changing it.
+        logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)",
+                                            "nghttp2": "\(HTTP2Session.libraryVersion)"])
         // A shutdown requested before the bind finished found no channel to close.
         if state.withLock({ $0.shuttingDown }) { channel.close(promise: nil) }
 
@@ -85,13 +93,14 @@ public final class GRPCServer: Service, Sendable {
             await withDiscardingTaskGroup { tasks in
                 tasks.addTask { await self.dispatcher.run() }
                 try? await channel.closeFuture.get()
-                await self.drain()
+                // Calls still running after the drain timeout are cancelled, not waited for.
+                if await !self.drain() { tasks.cancelAll() }
             }
         } onCancelOrGracefulShutdown: {
             self.beginGracefulShutdown()
         }
         try? await group.shutdownGracefully()
-        logger.info("stopped", metadata: ["calls": "\(callStatusCounts)"])
+        logger.info("stopped", metadata: ["calls": "\(callStatusCounts)", "limits": "\(limits.snapshot)"])
     }
 
     /// Calls finished so far, by status name.
@@ -109,8 +118,9 @@ public final class GRPCServer: Service, Sendable {
         channel.close(promise: nil)
     }
 
-    /// GOAWAY on every connection, wait until they close or the drain timeout passes, close the rest.
-    private func drain() async {
+    /// GOAWAY on every connection, wait until they close or the drain timeout passes, close the
+    /// rest. Returns false when calls were still running at the timeout.
+    private func drain() async -> Bool {
         onDrain?()
         let connections = state.withLock { Array($0.connections.values) }
         for connection in connections {
@@ -129,6 +139,7 @@ public final class GRPCServer: Service, Sendable {
         }
         for connection in leftovers { try? await connection.close() }
         dispatcher.stop()
+        return dispatcher.inFlightCount == 0
     }
 
     private func makeBootstrap() -> ServerBootstrap {
@@ -141,23 +152,39 @@ public final class GRPCServer: Service, Sendable {
                     try self.track(channel)
                     let handler = ServerConnectionHandler(
                         configuration: configuration, methods: methods, dispatcher: dispatcher,
-                        counters: counters, logger: logger)
+                        counters: counters, budget: budget, limits: limits, logger: logger)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
     }
 
-    /// Registers a connection so a shutdown can reach it; refuses it if shutdown has begun.
+    /// Registers a connection so a shutdown can reach it; refuses it if shutdown has begun or
+    /// the total or per-peer connection cap is reached (the socket is closed at once).
     private func track(_ channel: any Channel) throws {
+        let peerHost = channel.remoteAddress?.ipAddress ?? "unknown"
+        switch budget.admitConnection(from: peerHost) {
+        case .accepted:
+            break
+        case .tooMany:
+            limits.record(.connections, "\(budget.maxConnections) connections open; refused \(peerHost)")
+            throw ChannelError.ioOnClosedChannel
+        case .tooManyFromPeer:
+            limits.record(.connectionsPerPeer, "\(peerHost) has \(budget.maxConnectionsPerPeer) connections open")
+            throw ChannelError.ioOnClosedChannel
+        }
         let id = ObjectIdentifier(channel)
         let accepted = state.withLock { state -> Bool in
             guard !state.shuttingDown else { return false }
             state.connections[id] = channel
             return true
         }
-        guard accepted else { throw ChannelError.ioOnClosedChannel }
+        guard accepted else {
+            budget.releaseConnection(from: peerHost)
+            throw ChannelError.ioOnClosedChannel
+        }
         channel.closeFuture.whenComplete { [self] _ in
             _ = state.withLock { $0.connections.removeValue(forKey: id) }
+            budget.releaseConnection(from: peerHost)
         }
     }
 }

@@ -7,6 +7,9 @@ extension ServerConnectionHandler {
         guard let method = stream.method, let callContext = stream.context, let context else { return }
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
+        if case .inline = method.handler {} else {
+            guard admit(stream, method: method, streamID: streamID) else { return }
+        }
         let admission: CallDispatcher.Admission
         switch method.handler {
         case .inline(let handler):
@@ -25,7 +28,7 @@ extension ServerConnectionHandler {
             let writer: RPCMethod.ResponseWriter = { message in
                 try await loop.submit { try bound.value.stream(streamID, message: message) }.get()
             }
-            admission = dispatcher.submit {
+            admission = dispatcher.submit(longLived: method.isLongLived) {
                 let result = await HandlerExecution.run(callContext) {
                     try await handler(request, callContext, writer)
                     return []
@@ -37,12 +40,44 @@ extension ServerConnectionHandler {
         case .accepted:
             break
         case .overloaded:
+            limits.record(.inFlightCalls, "\(dispatcher.maxInFlight) calls in flight; peer \(peer)")
             fail(streamID, RPCError(
                 code: .resourceExhausted,
                 message: "the server is at its limit of \(dispatcher.maxInFlight) calls in flight; retry with backoff"))
         case .stopped:
             fail(streamID, RPCError(code: .unavailable, message: "the server is shutting down; retry on another replica"))
         }
+    }
+
+    /// Takes the connection's share for a call about to run, or refuses it: work calls share the
+    /// in-flight limit per connection, long-lived ones (watches) have their own small caps.
+    func admit(_ stream: ServerStream, method: RPCMethod, streamID: Int32) -> Bool {
+        if method.isLongLived {
+            guard longLivedCalls < configuration.maxLongLivedCallsPerConnection else {
+                limits.record(.longLivedCallsPerConnection, "peer \(peer) holds \(longLivedCalls) long-lived calls")
+                fail(streamID, RPCError(code: .resourceExhausted,
+                                        message: "this connection has \(longLivedCalls) long-lived calls open (limit \(configuration.maxLongLivedCallsPerConnection))"))
+                return false
+            }
+            guard budget.reserveLongLivedCall() else {
+                limits.record(.longLivedCalls, "server at \(budget.maxLongLivedCalls) long-lived calls; peer \(peer)")
+                fail(streamID, RPCError(code: .resourceExhausted,
+                                        message: "the server has its limit of \(budget.maxLongLivedCalls) long-lived calls open; retry later"))
+                return false
+            }
+            longLivedCalls += 1
+            stream.admission = .longLived
+        } else {
+            guard workCalls < configuration.maxInFlightCallsPerConnection else {
+                limits.record(.inFlightCallsPerConnection, "peer \(peer) has \(workCalls) calls in flight")
+                fail(streamID, RPCError(code: .resourceExhausted,
+                                        message: "this connection has \(workCalls) calls in flight (limit \(configuration.maxInFlightCallsPerConnection)); retry with backoff or open another connection"))
+                return false
+            }
+            workCalls += 1
+            stream.admission = .work
+        }
+        return true
     }
 
     /// A handler finished (called on the loop): send its result if the call is still open.
@@ -135,5 +170,6 @@ extension ServerConnectionHandler {
         stream.phase = .done
         stream.deadlineTimer?.cancel()
         stream.deadlineTimer = nil
+        release(stream, streamID: streamID)
     }
 }

@@ -6,24 +6,35 @@ extension ServerConnectionHandler {
         switch event {
         case .headers(let streamID, let fields, let endStream):
             if streams[streamID] == nil {
-                let stream = ServerStream(maxMessageSize: configuration.maxReceiveMessageSize, clientEnded: endStream)
+                let stream = ServerStream(maxMessageSize: configuration.maxReceiveMessageSize, clientEnded: endStream,
+                                          receiveDeadline: .now() + TimeAmount(configuration.requestReceiveTimeout))
                 streams[streamID] = stream
                 open(stream, streamID: streamID, headers: fields)
+                armSweep()
             }
             if endStream { endOfRequest(streamID: streamID) }
         case .data(let streamID, let bytes):
-            // Credit the windows at once: a message is bounded by maxReceiveMessageSize (checked
-            // from its prefix) and calls by the stream and in-flight limits.
-            session?.consume(streamID: streamID, count: bytes.count)
-            receive(streamID: streamID, bytes: bytes)
+            guard let stream = streams[streamID], stream.phase == .receiving else {
+                // Answered already (or unknown): the bytes are dropped, so credit them at once.
+                session?.consume(streamID: streamID, count: bytes.count)
+                return
+            }
+            // Credit comes back when the request is dispatched or dropped (`release`): the
+            // connection window, sized to the byte budget, then holds the client to it.
+            stream.uncreditedBytes += bytes.count
+            receive(stream, streamID: streamID, bytes: bytes)
         case .endOfData(let streamID):
             streams[streamID]?.clientEnded = true
             endOfRequest(streamID: streamID)
-        case .streamClosed(let streamID, _):
+        case .streamClosed(let streamID, let errorCode):
             if let stream = streams.removeValue(forKey: streamID) {
-                bufferedBytes -= stream.deframer.bufferedCount
+                if stream.phase != .done && errorCode != 0 && !resetLimiter.allow() {
+                    limits.record(.streamResetRate, "peer \(peer) resets streams faster than \(configuration.streamResetsPerSecond)/s")
+                    closeForAbuse()
+                }
                 stream.deadlineTimer?.cancel()
                 stream.context?.cancel()
+                release(stream, streamID: streamID)
             }
             if streams.isEmpty { lastIdleStart = .now() }
         case .goAway:
@@ -33,7 +44,6 @@ extension ServerConnectionHandler {
 
     /// Validates request headers; on success the stream starts receiving its message.
     func open(_ stream: ServerStream, streamID: Int32, headers: [HeaderField]) {
-
         let method = headers.first(named: ":method") ?? ""
         let path = headers.first(named: ":path") ?? ""
         let contentType = headers.first(named: "content-type") ?? ""
@@ -63,6 +73,9 @@ extension ServerConnectionHandler {
             timeout = parsed
             deadline = .now + parsed
         }
+        if !resolved.isLongLived {
+            stream.callDeadline = .now() + TimeAmount(configuration.maxCallDuration)
+        }
         let callContext = ServerContext(path: path, metadata: Metadata(headers: headers), deadline: deadline, peer: peer)
         stream.context = callContext
         stream.method = resolved
@@ -81,15 +94,22 @@ extension ServerConnectionHandler {
         }
     }
 
-    func receive(streamID: Int32, bytes: [UInt8]) {
-        guard let stream = streams[streamID], stream.phase == .receiving else { return }
-        let before = stream.deframer.bufferedCount
-        defer { bufferedBytes += stream.deframer.bufferedCount - before }
+    func receive(_ stream: ServerStream, streamID: Int32, bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
         if bufferedBytes + bytes.count > configuration.maxBufferedBytesPerConnection {
+            limits.record(.bufferedBytesPerConnection, "peer \(peer) holds \(bufferedBytes) request bytes")
             return fail(streamID, RPCError(
                 code: .resourceExhausted,
-                message: "this connection holds \(bufferedBytes) bytes of unfinished requests (limit \(configuration.maxBufferedBytesPerConnection)); send fewer large messages at once"))
+                message: "this connection holds \(bufferedBytes) bytes of requests not yet dispatched (limit \(configuration.maxBufferedBytesPerConnection)); send fewer large messages at once"))
         }
+        guard budget.reserveBytes(bytes.count) else {
+            limits.record(.bufferedBytesTotal, "server holds \(budget.heldBytes) request bytes; peer \(peer)")
+            return fail(streamID, RPCError(
+                code: .resourceExhausted,
+                message: "the server holds its limit of \(budget.maxBufferedBytes) bytes of requests; retry with backoff"))
+        }
+        bufferedBytes += bytes.count
+        stream.heldBytes += bytes.count
         do throws(MessageDeframer.Failure) {
             let messages = try stream.deframer.append(bytes)
             for message in messages {
@@ -102,6 +122,7 @@ extension ServerConnectionHandler {
         } catch {
             switch error {
             case .tooLarge(let length, let limit):
+                limits.record(.messageSize, "peer \(peer): \(length)-byte request to \(echo(stream.context?.path ?? ""))")
                 fail(streamID, RPCError(
                     code: .resourceExhausted,
                     message: "request message of \(length) bytes exceeds the limit of \(limit) bytes"))
@@ -122,13 +143,71 @@ extension ServerConnectionHandler {
         }
         stream.phase = .running
         stream.request = nil
+        stream.deframer = MessageDeframer(maxMessageSize: 0)
+        release(stream, streamID: streamID)
         run(stream, streamID: streamID, request: request)
+    }
+
+    /// Returns a stream's held bytes to the budgets and its DATA to the flow-control windows.
+    /// Idempotent: called at dispatch, when the call ends, and when the stream or connection closes.
+    func release(_ stream: ServerStream, streamID: Int32) {
+        if stream.heldBytes > 0 {
+            bufferedBytes -= stream.heldBytes
+            budget.releaseBytes(stream.heldBytes)
+            stream.heldBytes = 0
+        }
+        if stream.uncreditedBytes > 0 {
+            session?.consume(streamID: streamID, count: stream.uncreditedBytes)
+            stream.uncreditedBytes = 0
+        }
+        switch stream.admission {
+        case .none: break
+        case .work: workCalls -= 1
+        case .longLived:
+            longLivedCalls -= 1
+            budget.releaseLongLivedCall()
+        }
+        stream.admission = .none
     }
 
     func deadlineExpired(streamID: Int32) {
         guard let stream = streams[streamID], stream.phase != .done else { return }
         stream.context?.cancel()
         fail(streamID, RPCError(code: .deadlineExceeded, message: "the deadline passed before the call completed"))
+        flushSoon()
+    }
+
+    /// One sweep timer per connection while it has streams: requests that have not fully arrived
+    /// in time, and calls past the server's maximum duration, end with DEADLINE_EXCEEDED.
+    func armSweep() {
+        guard sweepTimer == nil, let context else { return }
+        let shortest = min(configuration.requestReceiveTimeout, configuration.maxCallDuration)
+        let interval = max(TimeAmount.milliseconds(10), min(TimeAmount.seconds(1), TimeAmount(shortest / 4)))
+        sweepTimer = context.eventLoop.assumeIsolated().scheduleTask(in: interval) { [self] in
+            sweepTimer = nil
+            sweep()
+            if !streams.isEmpty && !closing { armSweep() }
+        }
+    }
+
+    func sweep() {
+        let now = NIODeadline.now()
+        for (streamID, stream) in streams {
+            switch stream.phase {
+            case .receiving where now > stream.receiveDeadline:
+                limits.record(.requestReceiveTimeout, "peer \(peer) did not finish a request to \(echo(stream.context?.path ?? ""))")
+                stream.context?.cancel()
+                fail(streamID, RPCError(code: .deadlineExceeded,
+                                        message: "the request did not arrive completely within \(configuration.requestReceiveTimeout) of its headers"))
+            case .running where stream.callDeadline.map { now > $0 } == true:
+                limits.record(.maxCallDuration, "a call to \(echo(stream.context?.path ?? "")) ran past \(configuration.maxCallDuration)")
+                stream.context?.cancel()
+                fail(streamID, RPCError(code: .deadlineExceeded,
+                                        message: "the call ran past the server's maximum of \(configuration.maxCallDuration)"))
+            default:
+                break
+            }
+        }
         flushSoon()
     }
 }

@@ -9,6 +9,11 @@ struct GracefulShutdownEvent: Sendable {}
 ///
 /// Bytes from the socket go into the session; the events it returns drive one `ServerStream`
 /// per call; responses go back through the session and are flushed once per read burst.
+///
+/// Budgets a client meets here (see `ServerConfiguration`): request bytes held until dispatch
+/// (per connection and server-wide, with flow-control credit returned only at dispatch), the
+/// time a request may take to arrive, the longest call, in-flight and long-lived call shares,
+/// response bytes queued for a client that does not read, and the rate of stream resets.
 final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -17,29 +22,43 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     let methods: MethodTable
     let dispatcher: CallDispatcher
     let counters: StatusCounters
+    let budget: ServerBudget
+    let limits: LimitCounters
     let logger: Logger
     var session: HTTP2Session?
     var streams: [Int32: ServerStream] = [:]
     var context: ChannelHandlerContext?
     var idleTimer: Scheduled<Void>?
+    /// Checks receive deadlines and the maximum call duration; armed while streams are open.
+    var sweepTimer: Scheduled<Void>?
     /// When the connection last became idle (no open stream); checked by the idle timer.
     var lastIdleStart = NIODeadline.now()
-    /// Bytes of unfinished request messages held across this connection's streams.
+    /// Request bytes held across this connection's streams until dispatch.
     var bufferedBytes = 0
+    /// Calls of this connection whose handlers run, by kind.
+    var workCalls = 0
+    var longLivedCalls = 0
+    var resetLimiter: ResetRateLimiter
     var draining = false
     /// The second GOAWAY went out: no new stream can arrive.
     var finalGoAwaySent = false
     var closing = false
     var reading = false
+    /// Reading is paused because the client does not read what we send.
+    var readPaused = false
     /// The client's address, for audit logs and per-peer limits.
     var peer = "unknown"
 
-    init(configuration: ServerConfiguration, methods: MethodTable, dispatcher: CallDispatcher, counters: StatusCounters, logger: Logger) {
+    init(configuration: ServerConfiguration, methods: MethodTable, dispatcher: CallDispatcher, counters: StatusCounters,
+         budget: ServerBudget, limits: LimitCounters, logger: Logger) {
         self.counters = counters
         self.configuration = configuration
         self.methods = methods
         self.dispatcher = dispatcher
+        self.budget = budget
+        self.limits = limits
         self.logger = logger
+        self.resetLimiter = ResetRateLimiter(burst: configuration.streamResetBurst, perSecond: configuration.streamResetsPerSecond)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -47,7 +66,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         if let address = context.channel.remoteAddress {
             peer = "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
         }
-        let settings = HTTP2Settings(maxConcurrentStreams: UInt32(configuration.maxConcurrentStreams))
+        let values = configuration.http2Settings
+        let settings = HTTP2Settings(maxConcurrentStreams: values.maxConcurrentStreams, initialWindowSize: values.initialWindowSize,
+                                     connectionWindowSize: values.connectionWindowSize, maxHeaderBlockFrames: values.maxHeaderBlockFrames)
         do {
             session = try HTTP2Session(role: .server, settings: settings)
         } catch {
@@ -61,7 +82,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         idleTimer?.cancel()
         idleTimer = nil
-        for (_, stream) in streams { stream.deadlineTimer?.cancel() }
+        sweepTimer?.cancel()
+        sweepTimer = nil
+        for (streamID, stream) in streams { release(stream, streamID: streamID) }
         streams.removeAll()
         self.context = nil
         session = nil
@@ -81,8 +104,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             let events = try session.receive(buffer.readableBytesView)
             for event in events { handle(event) }
         } catch {
-            // Not HTTP/2 (garbage, HTTP/1.1) or a fatal protocol error: nghttp2 queued a GOAWAY
-            // where it could; send it and close.
+            // Not HTTP/2 (garbage, HTTP/1.1), a fatal protocol error, or a header block past our
+            // frame limit: nghttp2 queued a GOAWAY where it could; send it and close.
+            if error.isHeaderBlockTooLong { limits.record(.headerBlock, "peer \(peer): header block of more than \(configuration.maxHeaderBlockFrames) frames") }
             logger.debug("closing connection after protocol error", metadata: ["error": "\(error)"])
             flush()
             closing = true
@@ -96,14 +120,25 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         closeIfDone()
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            flush()
+            closeIfDone()
+            resumeReading()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         // The peer vanished: every call still running is cancelled.
-        for (_, stream) in streams {
+        for (streamID, stream) in streams {
             stream.deadlineTimer?.cancel()
             stream.context?.cancel()
+            release(stream, streamID: streamID)
         }
         streams.removeAll()
         idleTimer?.cancel()
+        sweepTimer?.cancel()
         context.fireChannelInactive()
     }
 
@@ -122,13 +157,27 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     // MARK: Writing
 
-    /// Sends whatever the session has queued.
+    /// Sends whatever the session has queued, unless the client is not reading what we already
+    /// sent: then reading pauses (no new requests, so no new responses) until the socket drains,
+    /// and a connection holding too much unsent is closed.
     func flush() {
-        guard let session, let context else { return }
+        guard let session, let context, !closing else { return }
+        let channel = context.channel
+        let writable = channel.isWritable
+        // Unsent bytes: in the socket's queue (only when it backs up) and in the session, where
+        // a client that never opens its flow-control window leaves them.
+        let pending = writable ? 0 : (try? channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
+        if pending + session.queuedBodyBytes > configuration.maxPendingOutboundBytes {
+            limits.record(.pendingOutboundBytes, "peer \(peer) does not read: \(pending + session.queuedBodyBytes) bytes unsent")
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        guard writable else { return pauseReading() }
         do {
             let bytes = try session.takeOutbound()
             if !bytes.isEmpty {
-                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(bytes: bytes)), promise: nil)
             }
             // Streams that closed because our last frame went out.
             for event in session.takeEvents() { handle(event) }
@@ -142,6 +191,19 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Flushes now unless a read burst is in progress (then `channelReadComplete` flushes once).
     func flushSoon() {
         if !reading { flush(); closeIfDone() }
+    }
+
+    func pauseReading() {
+        guard !readPaused, let context else { return }
+        readPaused = true
+        try? context.channel.syncOptions?.setOption(.autoRead, value: false)
+    }
+
+    func resumeReading() {
+        guard readPaused, let context else { return }
+        readPaused = false
+        try? context.channel.syncOptions?.setOption(.autoRead, value: true)
+        context.read()
     }
 
     // MARK: Lifecycle
@@ -185,6 +247,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Closes a draining connection once its last call has finished.
     func closeIfDone() {
         guard finalGoAwaySent, streams.isEmpty, !closing, let session, !session.wantsWrite else { return }
+        closing = true
+        context?.close(promise: nil)
+    }
+
+    /// Tells a client past its stream-reset budget to go away (ENHANCE_YOUR_CALM) and closes.
+    func closeForAbuse() {
+        guard !closing else { return }
+        session?.goAway(errorCode: 0xB)
+        flush()
         closing = true
         context?.close(promise: nil)
     }

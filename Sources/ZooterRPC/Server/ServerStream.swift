@@ -12,6 +12,13 @@ final class ServerStream {
         case done
     }
 
+    /// What the call holds of the connection's in-flight shares while its handler runs.
+    enum Admission {
+        case none
+        case work
+        case longLived
+    }
+
     var phase: Phase
     var method: RPCMethod?
     var deframer: MessageDeframer
@@ -22,10 +29,20 @@ final class ServerStream {
     var headersSent = false
     /// The client half-closed (END_STREAM): it sends nothing more.
     var clientEnded: Bool
+    /// Request bytes counted against the connection's and the server's budgets until dispatch.
+    var heldBytes = 0
+    /// DATA bytes not yet returned to the peer's flow-control windows.
+    var uncreditedBytes = 0
+    /// When the whole request must have arrived (`requestReceiveTimeout` after the headers).
+    var receiveDeadline: NIODeadline
+    /// When the call is cut off whatever its grpc-timeout (`maxCallDuration`); nil for long-lived calls.
+    var callDeadline: NIODeadline?
+    var admission = Admission.none
 
-    init(maxMessageSize: Int, clientEnded: Bool) {
+    init(maxMessageSize: Int, clientEnded: Bool, receiveDeadline: NIODeadline) {
         self.phase = .done
         self.deframer = MessageDeframer(maxMessageSize: maxMessageSize)
         self.clientEnded = clientEnded
+        self.receiveDeadline = receiveDeadline
     }
 }
