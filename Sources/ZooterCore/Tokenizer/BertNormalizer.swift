@@ -3,7 +3,8 @@ import Foundation
 /// The BERT text normaliser, matching Hugging Face `tokenizers`' `BertNormalizer`
 /// (https://github.com/huggingface/tokenizers/blob/v0.21.0/tokenizers/src/normalizers/bert.rs),
 /// which is what `tokenizer.json` of BERT checkpoints selects. Steps, in this order, each over the
-/// whole text (all per Unicode scalar, never per grapheme cluster):
+/// whole input (all per Unicode scalar, never per grapheme cluster; the tokenizer passes chunks
+/// cut where that changes nothing, see `isChunkBoundary`):
 /// 1. clean_text: drop U+0000, U+FFFD and "other" scalars (general categories Cc, Cf, Co, Cs;
 ///    `\t \n \r` excepted); map every White_Space scalar (and `\t \n \r`) to a space. Dropping runs
 ///    first, so `\u{0B} \u{0C} \u{85} \u{1C}-\u{1F}` (Cc) are deleted, not turned into spaces, while
@@ -23,7 +24,12 @@ struct BertNormalizer: Sendable {
     func normalize(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var output: [Unicode.Scalar] = []
         output.reserveCapacity(scalars.count + 8)
+        // Scalars below U+00C0 have no canonical decomposition and none is a nonspacing mark,
+        // so text made only of them is its own NFD: skip the costly decomposition (most text,
+        // and hostile ASCII megabytes, never need it).
+        var mayDecompose = false
         for scalar in scalars {
+            if scalar.value >= 0xC0 { mayDecompose = true }
             if cleanText {
                 if scalar.value == 0 || scalar.value == 0xFFFD || Self.isOther(scalar) { continue }
                 if Self.isWhitespace(scalar) {
@@ -39,7 +45,7 @@ struct BertNormalizer: Sendable {
                 output.append(scalar)
             }
         }
-        if stripAccents {
+        if stripAccents && mayDecompose {
             let decomposed = String(String.UnicodeScalarView(output)).decomposedStringWithCanonicalMapping
             output = decomposed.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }
         }
@@ -48,7 +54,7 @@ struct BertNormalizer: Sendable {
             lowered.reserveCapacity(output.count)
             for scalar in output {
                 if scalar.isASCII {
-                    lowered.append(scalar.properties.isUppercase
+                    lowered.append((0x41...0x5A).contains(scalar.value)
                         ? Unicode.Scalar(UInt8(scalar.value) | 0x20) : scalar)
                 } else {
                     lowered.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
@@ -60,14 +66,17 @@ struct BertNormalizer: Sendable {
     }
 
     /// `tokenizers`' `is_whitespace`: `\t \n \r` plus the Unicode White_Space property
-    /// (Rust `char::is_whitespace`).
+    /// (Rust `char::is_whitespace`). ASCII answered without the property look-up.
     static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar.properties.isWhitespace
+        if scalar.isASCII { return BertPreTokenizer.isWhitespace(scalar) }
+        return scalar.properties.isWhitespace
     }
 
     /// `tokenizers`' `is_control`: Cc, Cf, Co, Cs (not Cn), except `\t \n \r`.
     static func isOther(_ scalar: Unicode.Scalar) -> Bool {
         if scalar == "\t" || scalar == "\n" || scalar == "\r" { return false }
+        // ASCII "other" scalars are exactly the controls (Cc).
+        if scalar.isASCII { return scalar.value < 0x20 || scalar.value == 0x7F }
         switch scalar.properties.generalCategory {
         case .control, .format, .privateUse, .surrogate: return true
         default: return false

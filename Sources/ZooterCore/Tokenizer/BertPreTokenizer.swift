@@ -9,7 +9,7 @@ enum BertPreTokenizer {
         var words: [ArraySlice<Unicode.Scalar>] = []
         var start: Int? = nil
         for (index, scalar) in scalars.enumerated() {
-            if scalar.properties.isWhitespace {
+            if isWhitespace(scalar) {
                 if let s = start { words.append(scalars[s..<index]); start = nil }
             } else if isPunctuation(scalar) {
                 if let s = start { words.append(scalars[s..<index]); start = nil }
@@ -20,6 +20,13 @@ enum BertPreTokenizer {
         }
         if let s = start { words.append(scalars[s...]) }
         return words
+    }
+
+    /// Unicode White_Space; for ASCII that is U+0009–U+000D and the space, answered without
+    /// the property look-up (most scalars are ASCII).
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar == " " || (0x09...0x0D).contains(scalar.value) }
+        return scalar.properties.isWhitespace
     }
 
     static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {

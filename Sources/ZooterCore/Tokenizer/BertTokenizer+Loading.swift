@@ -50,9 +50,14 @@ extension BertTokenizer {
             return id
         }
         let unknownToken = fast?.model.unkToken ?? "[UNK]"
-        var wordPiece = WordPiece(vocabulary: vocabulary, unknownID: try id(of: unknownToken))
-        wordPiece.continuingPrefix = fast?.model.continuingSubwordPrefix ?? "##"
-        wordPiece.maxInputCharactersPerWord = fast?.model.maxInputCharsPerWord ?? 100
+        // The vocabulary trie marks "no token" with -1 (ids from vocab.txt are line numbers).
+        if let (token, negative) = vocabulary.first(where: { $0.value < 0 }) {
+            throw EncoderLoadError(file: vocabularyFile, problem: "token '\(token)' has negative id \(negative)")
+        }
+        let wordPiece = WordPiece(
+            vocabulary: vocabulary, unknownID: try id(of: unknownToken),
+            continuingPrefix: fast?.model.continuingSubwordPrefix ?? "##",
+            maxInputCharactersPerWord: fast?.model.maxInputCharsPerWord ?? 100)
 
         var specials: [String: Int32] = [:]
         if let added = fast?.addedTokens {
