@@ -35,6 +35,8 @@ public final class RewardService: Sendable {
             throw RPCError(code: .invalidArgument, message: "Score carries \(request.pairs.count) pairs; the limit is \(Self.maxPairs): split the batch")
         }
         for (index, pair) in request.pairs.enumerated() {
+            try TextLimit.check(pair.query, field: "pairs[\(index)].query")
+            try TextLimit.check(pair.response, field: "pairs[\(index)].response")
             if pair.query.allSatisfy(\.isWhitespace) {
                 throw RPCError(code: .invalidArgument, message: "pairs[\(index)].query is empty")
             }

@@ -1,5 +1,6 @@
 import ZooterCore
 import ZooterRPC
+import ZooterServiceKit
 import ZooterWire
 
 extension RoutingModel {
@@ -40,6 +41,7 @@ extension RoutingModel {
 
     /// Checks a request against this model; the message says what to fix.
     func validate(_ request: RouteRequest) throws(RPCError) {
+        try TextLimit.check(request.query, field: "query")
         if request.query.allSatisfy(\.isWhitespace) {
             throw RPCError(code: .invalidArgument, message: "query is empty: send the text to route")
         }

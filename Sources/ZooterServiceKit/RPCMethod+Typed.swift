@@ -45,6 +45,8 @@ extension RPCMethod {
 func decode<Message: WireMessage>(_ type: Message.Type, _ bytes: [UInt8], _ path: String) throws(RPCError) -> Message {
     do {
         return try Message(wireBytes: bytes)
+    } catch where error.code == .tooExpensive {
+        throw RPCError(code: .resourceExhausted, message: "request to \(path) refused: \(error.message)", cause: error, limit: .decodeBudget)
     } catch {
         throw RPCError(code: .invalidArgument, message: "request to \(path) is not a valid \(Message.self): \(error)", cause: error)
     }

@@ -53,6 +53,7 @@ public final class TaggerService: Sendable {
             throw RPCError(code: .invalidArgument, message: "min_score must be a cosine similarity in [-1, 1]")
         }
         for (index, query) in request.queries.enumerated() {
+            try TextLimit.check(query.query, field: "queries[\(index)].query")
             if query.query.allSatisfy(\.isWhitespace) {
                 throw RPCError(code: .invalidArgument, message: "queries[\(index)].query is empty: send the text to tag")
             }

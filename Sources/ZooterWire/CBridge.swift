@@ -31,16 +31,22 @@ extension CBacked {
     /// Decodes `bytes` with protobuf-c, then copies the C tree into Swift values.
     static func decode(_ bytes: [UInt8]) throws(WireError) -> Self {
         let functions = cFunctions
-        let unpacked = bytes.withUnsafeBufferPointer { buffer in
-            // protobuf-c reads nothing when the length is 0, so a nil base address is fine.
-            functions.unpack(nil, buffer.count, buffer.baseAddress)
+        let budget = DecodeBudget(inputBytes: bytes.count)
+        return try budget.withAllocator { allocator throws(WireError) -> Self in
+            let unpacked = bytes.withUnsafeBufferPointer { buffer in
+                // protobuf-c reads nothing when the length is 0, so a nil base address is fine.
+                functions.unpack(allocator, buffer.count, buffer.baseAddress)
+            }
+            // NULL is protobuf-c's only failure signal (it says nothing about where).
+            guard let unpacked else {
+                if budget.exceeded {
+                    throw WireError.tooExpensive(String(describing: Self.self), byteCount: bytes.count, budget: budget.limit)
+                }
+                throw WireError.malformed(String(describing: Self.self), byteCount: bytes.count)
+            }
+            defer { functions.freeUnpacked(unpacked, allocator) }
+            return try Self(c: unpacked.pointee)
         }
-        // NULL is protobuf-c's only failure signal (it says nothing about where).
-        guard let unpacked else {
-            throw WireError.malformed(String(describing: Self.self), byteCount: bytes.count)
-        }
-        defer { functions.freeUnpacked(unpacked, nil) }
-        return try Self(c: unpacked.pointee)
     }
 
     /// Builds the C tree for self and packs it.

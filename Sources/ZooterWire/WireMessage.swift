@@ -18,7 +18,7 @@ public struct WireError: Error, CustomStringConvertible, Sendable, Equatable {
     /// without breaking exhaustive switches.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: Hashable, Sendable {
-            case malformed, invalidUTF8
+            case malformed, invalidUTF8, tooExpensive
         }
 
         private let wrapped: Wrapped
@@ -29,11 +29,15 @@ public struct WireError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let malformed = Code(wrapped: .malformed)
         /// A string field holds bytes that are not valid UTF-8.
         public static let invalidUTF8 = Code(wrapped: .invalidUTF8)
+        /// Decoding would take far more memory than the bytes themselves (e.g. millions of
+        /// empty repeated submessages): refused before it is allocated.
+        public static let tooExpensive = Code(wrapped: .tooExpensive)
 
         public var description: String {
             switch wrapped {
             case .malformed: "malformed"
             case .invalidUTF8: "invalidUTF8"
+            case .tooExpensive: "tooExpensive"
             }
         }
     }
@@ -61,6 +65,14 @@ public struct WireError: Error, CustomStringConvertible, Sendable, Equatable {
             code: .malformed,
             message: "malformed protobuf: \(byteCount) bytes are not a valid \(type) message "
                 + "(truncated data, a length past the end, a wrong wire type for a field, or garbage)",
+            field: nil)
+    }
+
+    static func tooExpensive(_ type: String, byteCount: Int, budget: Int) -> WireError {
+        WireError(
+            code: .tooExpensive,
+            message: "\(byteCount) bytes of \(type) would decode to more than \(budget) bytes of memory "
+                + "(too many repeated elements for their size); send fewer, or larger, elements",
             field: nil)
     }
 

@@ -153,18 +153,23 @@ import ZooterWire
 
         // Bad input on every service gets a status a caller can act on.
         await expectStatus(.invalidArgument) { let _: RouteResponse = try await call(routerClient, "/zooter.v1.Router/Route", RouteRequest(query: "   ")) }
+        // Text caps (64 KiB per text): hostile sizes are refused before any tokenizing.
+        let huge = String(repeating: "zq", count: 40_000)
+        await expectStatus(.invalidArgument) { let _: RouteResponse = try await call(routerClient, "/zooter.v1.Router/Route", RouteRequest(query: huge)) }
         await expectStatus(.invalidArgument) { let _: RouteResponse = try await call(routerClient, "/zooter.v1.Router/Route", RouteRequest(query: "hi", allowedExperts: ["gpt-17"])) }
         await expectStatus(.invalidArgument) { let _: RouteResponse = try await call(routerClient, "/zooter.v1.Router/Route", RouteRequest(query: "hi", costWeight: -1)) }
         await expectStatus(.invalidArgument) { let _: RouteBatchResponse = try await call(routerClient, "/zooter.v1.Router/RouteBatch", RouteBatchRequest(requests: Array(repeating: RouteRequest(query: "x"), count: 257))) }
         await expectStatus(.invalidArgument) { _ = try await routerClient.unary(path: "/zooter.v1.Router/Route", request: [0x0A, 0x02, 0xC3, 0x28]) }
         let taggerClient = try GRPCClient(target: "127.0.0.1:\(taggerPort)")
         await expectStatus(.invalidArgument) { let _: TagResponse = try await call(taggerClient, "/zooter.v1.Tagger/Tag", TagRequest(queries: [TagQuery(query: "")])) }
+        await expectStatus(.invalidArgument) { let _: TagResponse = try await call(taggerClient, "/zooter.v1.Tagger/Tag", TagRequest(queries: [TagQuery(query: huge)])) }
         await expectStatus(.invalidArgument) { let _: TagResponse = try await call(taggerClient, "/zooter.v1.Tagger/Tag", TagRequest(queries: Array(repeating: TagQuery(query: "x"), count: 257))) }
         let tagged: TagResponse = try await call(taggerClient, "/zooter.v1.Tagger/Tag", TagRequest(queries: [TagQuery(query: "Write a Python function to sort a list", givenTags: ["mine"])]))
         #expect(tagged.results.first?.tags.contains { $0.name == "mine" && $0.origin == .given } == true)
         #expect(tagged.results.first?.tags.contains { $0.name == "intent/coding" } == true, "\(tagged)")
         let rewardClient = try GRPCClient(target: "127.0.0.1:\(portA)")
         await expectStatus(.invalidArgument) { let _: ScoreResponse = try await call(rewardClient, "/zooter.v1.RewardScorer/Score", ScoreRequest(pairs: [ScorePair(id: "1", query: "", response: "x")])) }
+        await expectStatus(.invalidArgument) { let _: ScoreResponse = try await call(rewardClient, "/zooter.v1.RewardScorer/Score", ScoreRequest(pairs: [ScorePair(id: "1", query: "q", response: huge)])) }
         await expectStatus(.invalidArgument) { let _: ScoreResponse = try await call(rewardClient, "/zooter.v1.RewardScorer/Score", ScoreRequest(pairs: Array(repeating: ScorePair(id: "1", query: "q", response: "r"), count: 257))) }
         let scored: ScoreResponse = try await call(rewardClient, "/zooter.v1.RewardScorer/Score", ScoreRequest(pairs: [ScorePair(id: "a", query: "q", response: "r")]))
         let again: ScoreResponse = try await call(rewardClient, "/zooter.v1.RewardScorer/Score", ScoreRequest(pairs: [ScorePair(id: "a", query: "q", response: "r")]))

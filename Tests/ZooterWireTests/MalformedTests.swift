@@ -127,3 +127,37 @@ import ZooterWire
         #expect(tagError.field == "TagRequest.queries[0].given_tags[0]")
     }
 }
+
+/// Decoding must not amplify memory without bound: millions of two-byte empty submessages were
+/// unpacked into ~30× their size before any limit or auth ran (finding 9 of the hostile-input
+/// review). The budgeted allocator refuses them; real batches stay far inside the budget.
+@Suite struct DecodeBudgetTests {
+    /// `count` empty elements of repeated field 1 (tag 0x0A, length 0).
+    static func emptyElements(_ count: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(2 * count)
+        for _ in 0..<count { bytes += [0x0A, 0x00] }
+        return bytes
+    }
+
+    @Test func millionsOfEmptySubmessagesAreRefused() {
+        let bytes = Self.emptyElements(2 << 20)  // 4 MiB
+        for decode in [{ _ = try RouteBatchRequest(wireBytes: bytes) }, { _ = try TagRequest(wireBytes: bytes) },
+                       { _ = try ScoreRequest(wireBytes: bytes) }] as [() throws -> Void] {
+            #expect { try decode() } throws: { ($0 as? WireError)?.code == .tooExpensive }
+        }
+    }
+
+    @Test func fullRealisticBatchesDecode() throws {
+        let query = String(repeating: "How do I sort a list in Python? ", count: 4)
+        let batch = RouteBatchRequest(requests: (0..<256).map { _ in
+            RouteRequest(query: query, costWeight: 0.5, allowedExperts: ["alpaca-13b", "vicuna-13b"])
+        })
+        #expect(try RouteBatchRequest(wireBytes: batch.wireBytes()).requests.count == 256)
+        // Short queries are the worst ratio of memory to bytes a real batch has.
+        let short = RouteBatchRequest(requests: (0..<256).map { _ in RouteRequest(query: "hi", allowedExperts: ["a", "b", "c"]) })
+        #expect(try RouteBatchRequest(wireBytes: short.wireBytes()).requests.count == 256)
+        let tags = TagRequest(queries: (0..<256).map { _ in TagQuery(query: "hi", givenTags: ["x"]) })
+        #expect(try TagRequest(wireBytes: tags.wireBytes()).queries.count == 256)
+    }
+}

@@ -7,7 +7,8 @@ extension TextEncoder {
 
     /// Token count of `text` as the model sees it (`tokenize(text).count`, ≤ `maxSequenceLength`).
     public func tokenCount(_ text: String) -> Int {
-        min(untruncatedTokenCount(text), maxSequenceLength)
+        // Stops tokenizing at the window: the rest of a long text cannot change the count.
+        min(tokenizer.wordPieceIDs(text, limit: maxSequenceLength - 2).count + 2, maxSequenceLength)
     }
 
     /// Token count of `text` before truncation, including `[CLS]` and `[SEP]`.

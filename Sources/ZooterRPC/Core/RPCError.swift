@@ -6,12 +6,16 @@ public struct RPCError: Error, Sendable, CustomStringConvertible {
     public var metadata: Metadata
     /// The underlying error, if this one wraps another layer's (kept for logs, never sent).
     public var cause: (any Error & Sendable)?
+    /// The limit this refusal enforces, if any: the server counts and logs it (`LimitCounters`).
+    public var limit: Limit?
 
-    public init(code: StatusCode, message: String, metadata: Metadata = Metadata(), cause: (any Error & Sendable)? = nil) {
+    public init(code: StatusCode, message: String, metadata: Metadata = Metadata(), cause: (any Error & Sendable)? = nil,
+                limit: Limit? = nil) {
         self.code = code
         self.message = message
         self.metadata = metadata
         self.cause = cause
+        self.limit = limit
     }
 
     public var description: String { "\(code): \(message)" }

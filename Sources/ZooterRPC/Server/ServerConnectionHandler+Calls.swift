@@ -125,6 +125,9 @@ extension ServerConnectionHandler {
     /// A failed call: trailers-only when nothing was sent yet, otherwise trailers.
     func fail(_ streamID: Int32, _ error: RPCError) {
         guard let stream = streams[streamID], stream.phase != .done, let session else { return }
+        if let limit = error.limit {
+            limits.record(limit, "peer \(peer), \(echo(stream.context?.path ?? "")): \(error.message)")
+        }
         if stream.headersSent {
             session.finish(streamID: streamID, trailers: statusFields(error.code, error.message, error.metadata))
             markDone(streamID)

@@ -41,11 +41,12 @@ struct  Zooter__V1__ScorePair
    */
   char *id;
   /*
-   * The query (instruction), UTF-8. Empty → INVALID_ARGUMENT.
+   * The query (instruction), UTF-8. Empty or over 65,536 bytes → INVALID_ARGUMENT.
    */
   char *query;
   /*
-   * The model's response to the query, UTF-8. May be empty (scored as such).
+   * The model's response to the query, UTF-8. Empty or over 65,536 bytes →
+   * INVALID_ARGUMENT (the encoder reads only the first 256 tokens of each).
    */
   char *response;
 };

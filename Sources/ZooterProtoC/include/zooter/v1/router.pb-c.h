@@ -41,7 +41,8 @@ struct  Zooter__V1__RouteRequest
   ProtobufCMessage base;
   /*
    * The user query, UTF-8. Must contain a non-whitespace character, else
-   * INVALID_ARGUMENT. Longer than the encoder's max_tokens is fine (truncated).
+   * INVALID_ARGUMENT. Longer than the encoder's max_tokens is fine (truncated), up to
+   * 65,536 bytes; longer → INVALID_ARGUMENT (send a prefix: only the first tokens count).
    */
   char *query;
   /*

@@ -60,7 +60,8 @@ struct  Zooter__V1__TagQuery
 {
   ProtobufCMessage base;
   /*
-   * The query, UTF-8. Empty → INVALID_ARGUMENT.
+   * The query, UTF-8. Empty or over 65,536 bytes → INVALID_ARGUMENT (longer than the
+   * encoder's window is fine: it is truncated).
    */
   char *query;
   /*
