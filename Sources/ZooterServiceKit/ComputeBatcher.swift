@@ -25,7 +25,13 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
         var wakeUp: CheckedContinuation<Void, Never>?
         var stopped = false
         var nextID = 0
+        /// Callers that were cancelled while their items were being computed.
+        var abandoned: Set<Int> = []
     }
+
+    /// Items computed per call of `compute`; between chunks the batcher checks whether anyone
+    /// still waits, so a cancelled or timed-out batch stops within one chunk, not a whole batch.
+    public static var computeChunk: Int { 32 }
 
     public let maxBatch: Int
     public let maxWait: Duration
@@ -55,7 +61,10 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
             try await enqueue(items, id: id)
         } onCancel: {
             let removed = state.withLock { state -> Pending? in
-                guard let index = state.queue.firstIndex(where: { $0.id == id }) else { return nil }
+                guard let index = state.queue.firstIndex(where: { $0.id == id }) else {
+                    state.abandoned.insert(id)  // being computed (or done): `process` checks
+                    return nil
+                }
                 state.queuedItems -= state.queue[index].items.count
                 return state.queue.remove(at: index)
             }
@@ -140,9 +149,18 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
 
     private func process(_ batch: [Pending]) async {
         let inputs = batch.flatMap(\.items)
+        let ids = Set(batch.map(\.id))
+        defer { state.withLock { $0.abandoned.subtract(ids) } }
         let result: Result<[Output], any Error>
         do {
-            result = .success(try await threadPool.runIfActive { try self.compute(inputs) })
+            var outputs: [Output] = []
+            outputs.reserveCapacity(inputs.count)
+            for start in stride(from: 0, to: inputs.count, by: Self.computeChunk) {
+                if state.withLock({ ids.isSubset(of: $0.abandoned) }) { throw CancellationError() }
+                let chunk = Array(inputs[start..<min(start + Self.computeChunk, inputs.count)])
+                outputs += try await threadPool.runIfActive { try self.compute(chunk) }
+            }
+            result = .success(outputs)
         } catch {
             result = .failure(error)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOPosix
 import Synchronization
 import Testing
@@ -60,5 +61,31 @@ import ZooterServiceKit
         batcher.stop()
         try await batcher.run()
         #expect(try await next == [5, 6, 7, 8])
+    }
+}
+
+/// A batch whose callers have all gone (cancelled, deadline passed, server draining) stops
+/// within one chunk instead of computing to the end: shutdown and deadlines are not held
+/// hostage by a long batch.
+@Suite(.timeLimit(.minutes(1))) struct ComputeBatcherCancellationTests {
+    @Test func anAbandonedBatchStopsWithinAChunk() async throws {
+        let chunks = ComputeBatcherTests.Calls()
+        let batcher = ComputeBatcher<Int, Int>(maxBatch: 512, maxWait: .zero, maxQueuedItems: 1024, threadPool: .singleton) { items in
+            chunks.sizes.withLock { $0.append(items.count) }
+            Thread.sleep(forTimeInterval: 0.05)
+            return items
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await batcher.run() }
+            let caller = Task { try await batcher.submit(Array(0..<512)) }  // 16 chunks of 32
+            try await Task.sleep(for: .milliseconds(120))
+            caller.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await caller.value }
+            try await Task.sleep(for: .milliseconds(200))
+            batcher.stop()
+            try await group.waitForAll()
+        }
+        let computed = chunks.sizes.withLock { $0.count }
+        #expect(computed < 8, "computed \(computed) of 16 chunks after the only caller left")
     }
 }
