@@ -4,39 +4,31 @@ import ZooterServiceKit
 import ZooterWire
 
 extension RoutingModel {
-    /// Ranks every expert for one query from the head's probabilities.
-    ///
-    /// score = p − λ·cost (λ = the request's cost weight); experts outside `allowedExperts` are
-    /// ranked last and never chosen. When the top probability is under the manifest's confidence
-    /// threshold, the fallback expert (the best single model on the training data) is chosen.
+    /// Ranks the allowed experts for one query by `RoutingDecision.decide`, the rule
+    /// evaluation uses too (see router.proto: renormalised over allowed experts, score =
+    /// p − λ·cost, ties in manifest order, confidence fallback).
     func answer(_ request: RouteRequest, probabilities: ArraySlice<Float>) -> RouteResponse {
         let experts = manifest.experts
-        let allowed = request.allowedExperts.isEmpty ? nil : Set(request.allowedExperts)
-        var ranked: [ExpertScore] = []
-        ranked.reserveCapacity(experts.count)
-        for (index, expert) in experts.enumerated() {
-            let p = Double(probabilities[probabilities.startIndex + index])
-            let score = p - request.costWeight * costs[index]
-            ranked.append(ExpertScore(expert: expert.name, probability: p, cost: costs[index], score: score))
-        }
-        ranked.sort { lhs, rhs in
-            let lhsAllowed = allowed?.contains(lhs.expert) ?? true
-            let rhsAllowed = allowed?.contains(rhs.expert) ?? true
-            if lhsAllowed != rhsAllowed { return lhsAllowed }
-            return lhs.score != rhs.score ? lhs.score > rhs.score : lhs.expert < rhs.expert
-        }
-        var chosen = ranked.first?.expert ?? ""
-        var fallbackUsed = false
-        let topProbability = ranked.map(\.probability).max() ?? 0
-        if manifest.confidenceThreshold > 0, topProbability < manifest.confidenceThreshold,
-           !manifest.fallbackExpert.isEmpty, allowed?.contains(manifest.fallbackExpert) ?? true {
-            chosen = manifest.fallbackExpert
-            fallbackUsed = true
+        let allowed: [Bool]? = request.allowedExperts.isEmpty ? nil : {
+            let names = Set(request.allowedExperts)
+            return experts.map { names.contains($0.name) }
+        }()
+        let decision = RoutingDecision.decide(
+            probabilities: probabilities, costs: costs, costWeight: request.costWeight, allowed: allowed,
+            threshold: manifest.confidenceThreshold, fallback: fallbackIndex)
+        var ranked = decision.ranked.map {
+            ExpertScore(expert: experts[$0.expert].name, probability: $0.probability, cost: $0.cost, score: $0.score)
         }
         if request.topK > 0, ranked.count > Int(request.topK) { ranked = Array(ranked.prefix(Int(request.topK))) }
         return RouteResponse(
-            ranked: ranked, chosen: chosen, modelVersion: manifest.modelVersion, requestID: request.requestID,
-            fallbackUsed: fallbackUsed)
+            ranked: ranked, chosen: experts[decision.chosen].name, modelVersion: manifest.modelVersion,
+            requestID: request.requestID, fallbackUsed: decision.fallbackUsed)
+    }
+
+    /// The manifest's fallback expert as an index, when the threshold is on.
+    var fallbackIndex: Int? {
+        guard manifest.confidenceThreshold > 0 else { return nil }
+        return manifest.experts.firstIndex { $0.name == manifest.fallbackExpert }
     }
 
     /// Checks a request against this model; the message says what to fix.

@@ -113,6 +113,10 @@ import ZooterWire
         for (index, query) in queries.enumerated() {
             let expected = local.answer(RouteRequest(query: query), probabilities: probabilities.row(index))
             #expect(answers[index]["chosen"] as? String == expected.chosen)
+            // Evaluation's choice (RoutingPolicy, as `evaluate` and the trainer's report use it) is the router's.
+            let policy = RoutingPolicy(threshold: Float(local.manifest.confidenceThreshold), fallbackExpert: local.fallbackIndex ?? 0)
+            let evaluated = policy.choose(Matrix(rows: 1, columns: local.manifest.experts.count, values: Array(probabilities.row(index))))
+            #expect(local.manifest.experts[evaluated[0]].name == expected.chosen)
             #expect(answers[index]["model_version"] as? String == version)
             let ranked = try #require(answers[index]["ranked"] as? [[Any]])
             #expect(ranked.map { $0[0] as? String } == expected.ranked.map(\.expert))

@@ -51,14 +51,12 @@ public struct RoutingPolicy: Codable, Sendable, Equatable {
 
     public static let argmax = RoutingPolicy()
 
-    /// Choices for `[n][experts]` probabilities (ties go to the lower expert index).
+    /// Choices for `[n][experts]` probabilities, by `RoutingDecision.decide` (the router's rule:
+    /// ties go to manifest order, the fallback below the threshold).
     public func choose(_ probabilities: Matrix) -> [Int] {
         (0..<probabilities.rows).map { r in
-            let row = probabilities.row(r)
-            var best = row.startIndex
-            for i in row.indices where row[i] > row[best] { best = i }
-            if threshold > 0, row[best] < threshold { return fallbackExpert }
-            return best - row.startIndex
+            RoutingDecision.decide(probabilities: probabilities.row(r), threshold: Double(threshold),
+                                   fallback: threshold > 0 ? fallbackExpert : nil).chosen
         }
     }
 }

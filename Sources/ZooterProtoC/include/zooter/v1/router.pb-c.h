@@ -84,8 +84,8 @@ struct  Zooter__V1__ExpertScore
    */
   char *expert;
   /*
-   * Router probability that this expert answers best, in [0, 1]; over all returned
-   * experts of an unrestricted, untruncated ranking they sum to 1 (±1e-6).
+   * Router probability that this expert answers best, in [0, 1], renormalised over the
+   * allowed experts: over the experts of an untruncated ranking they sum to 1 (±1e-6).
    */
   double probability;
   /*
@@ -116,7 +116,8 @@ struct  Zooter__V1__RouteResponse
   Zooter__V1__ExpertScore **ranked;
   /*
    * The expert to call: ranked[0].expert, or the manifest's fallback_expert when the
-   * top probability is below its confidence_threshold.
+   * top (renormalised) probability is below its confidence_threshold and the fallback
+   * is allowed. Evaluation (zooter-trainer evaluate) chooses by exactly this rule.
    */
   char *chosen;
   /*
