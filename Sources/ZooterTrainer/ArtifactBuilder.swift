@@ -6,7 +6,6 @@ import ZooterWire
 /// `head.safetensors`, plus `manifest.json` and `report.json` for people.
 struct ArtifactBuilder {
     let dataset: RoutingDataset
-    let datasetDirectory: URL
     let encoder: TextEncoder
     let fitted: FittedRouter
     let report: EvaluationReport
@@ -33,14 +32,14 @@ struct ArtifactBuilder {
             beta: fitted.labels.beta,
             tagSource: tagger == "dataset" ? .dataset : .datasetAndTagger,
             tags: Array(Set(dataset.examples.flatMap(\.tags))).sorted(),
-            datasetSHA256: try datasetSHA256(),
+            datasetSHA256: dataset.identity?.filesSHA256 ?? "",
             rewardSource: rewardSource,
             tagger: tagger,
             metrics: metrics(),
             createdUnixSeconds: UInt64(created.timeIntervalSince1970),
             confidenceThreshold: Double(fitted.threshold),
             fallbackExpert: dataset.experts[fitted.fallbackExpert],
-            headSHA256: headSHA)
+            headSHA256: headSHA, datasetSelection: dataset.identity?.selection ?? "")
         return ModelArtifact(manifest: manifest, headSafetensors: head)
     }
 
@@ -74,15 +73,6 @@ struct ArtifactBuilder {
         }
     }
 
-    /// sha256 of the dataset files the run read.
-    func datasetSHA256() throws -> String {
-        var bytes: [UInt8] = []
-        for file in ["models.json", "routing.jsonl"] {
-            bytes += Array(try Data(contentsOf: datasetDirectory.appendingPathComponent(file)))
-        }
-        return SHA256.hex(bytes)
-    }
-
     static func write(_ artifact: ModelArtifact, report: EvaluationReport, to directory: URL) throws {
         guard let manifest = artifact.manifest else { return }
         try Data(manifest.wireBytes()).write(to: directory.appendingPathComponent("manifest.binpb"), options: .atomic)
@@ -93,7 +83,7 @@ struct ArtifactBuilder {
         let readable: [String: String] = [
             "model_version": manifest.modelVersion, "encoder": "\(manifest.encoder)@\(manifest.encoderSHA256)",
             "experts": manifest.experts.map(\.name).joined(separator: ","), "fallback_expert": manifest.fallbackExpert,
-            "reward_source": manifest.rewardSource, "tagger": manifest.tagger, "dataset_sha256": manifest.datasetSHA256,
+            "reward_source": manifest.rewardSource, "tagger": manifest.tagger, "dataset_sha256": manifest.datasetSHA256, "dataset_selection": manifest.datasetSelection,
             "head_sha256": manifest.headSHA256, "temperature": "\(manifest.temperature)", "beta": "\(manifest.beta)",
             "confidence_threshold": "\(manifest.confidenceThreshold)",
         ]

@@ -28,10 +28,7 @@ public struct TrainPipeline {
     public func run() async throws -> Outcome {
         var dataset: RoutingDataset
         do { dataset = try RoutingDataset.load(directory: options.dataset) } catch { throw TrainerError("\(error)") }
-        if let limit = options.limit, limit < dataset.count {
-            dataset = RoutingDataset(experts: dataset.experts, examples: Array(dataset.examples.prefix(limit)),
-                                     expertFacts: dataset.expertFacts)
-        }
+        if let limit = options.limit { dataset = dataset.prefix(limit) }
         log("dataset: \(dataset.count) queries × \(dataset.experts.count) experts from \(options.dataset.path)")
         try FileManager.default.createDirectory(at: options.out, withIntermediateDirectories: true)
 
@@ -71,7 +68,7 @@ public struct TrainPipeline {
         guard let table = dataset.rewardMatrix() else { throw TrainerError("rewards are missing after scoring") }
         let fitted = RouterFitter.fit(embeddings: embeddings, rewards: table, tags: dataset.examples.map(\.tags),
                                       experts: dataset.experts, configuration: configuration, seed: options.seed)
-        let artifact = try ArtifactBuilder(dataset: dataset, datasetDirectory: options.dataset, encoder: encoder,
+        let artifact = try ArtifactBuilder(dataset: dataset, encoder: encoder,
                                            fitted: fitted, report: report, rewardSource: rewardSource,
                                            tagger: options.tagger == nil ? "dataset" : "zooter-taxonomy").build()
         let reportFile = options.out.appendingPathComponent("report.json")
@@ -126,7 +123,7 @@ public struct TrainPipeline {
         let client = try GRPCClient(target: reward)
         let info = try? RewardInfoResponse(wireBytes: try await client.unary(
             path: "/zooter.v1.RewardScorer/Info", request: RewardInfoRequest().wireBytes(), timeout: .seconds(10)).message)
-        let journal = try openJournal(scorer: "\(info?.scorer ?? "unknown")@\(info?.version ?? "unknown")")
+        let journal = try openJournal(dataset: dataset.identity, scorer: "\(info?.scorer ?? "unknown")@\(info?.version ?? "unknown")")
         log("scoring \(dataset.count * dataset.experts.count) responses on \(client.addresses.count) reward replica(s); journal \(journal.url.path) has \(journal.scores.count)")
         let rewards: [[Double]]
         do {
@@ -143,14 +140,11 @@ public struct TrainPipeline {
 
     /// The score journal of this output folder, valid only for one dataset and one scorer: when
     /// either changed since it was written, the old journal is moved aside, never reused.
-    func openJournal(scorer: String) throws -> RewardJournal {
+    /// Keyed by the dataset's files, not its selection: raising `--limit` keeps the scores.
+    func openJournal(dataset: DatasetIdentity?, scorer: String) throws -> RewardJournal {
         let url = options.out.appendingPathComponent("scores.journal")
         let metaURL = options.out.appendingPathComponent("scores.journal.meta")
-        var bytes: [UInt8] = []
-        for file in ["models.json", "routing.jsonl"] {
-            bytes += Array(try Data(contentsOf: options.dataset.appendingPathComponent(file)))
-        }
-        let identity = "dataset-sha256=\(SHA256.hex(bytes)) scorer=\(scorer)\n"
+        let identity = "dataset-sha256=\(dataset?.filesSHA256 ?? "unknown") scorer=\(scorer)\n"
         let previous = try? String(contentsOf: metaURL, encoding: .utf8)
         if let previous, previous != identity, FileManager.default.fileExists(atPath: url.path) {
             let aside = options.out.appendingPathComponent("scores.journal.stale-\(Int(Date().timeIntervalSince1970))")

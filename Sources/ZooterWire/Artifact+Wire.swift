@@ -33,6 +33,7 @@ extension ModelManifest: CBacked {
         confidenceThreshold = c.confidence_threshold
         fallbackExpert = try swiftString(c.fallback_expert, field: "ModelManifest.fallback_expert")
         headSHA256 = try swiftString(c.head_sha256, field: "ModelManifest.head_sha256")
+        datasetSelection = try swiftString(c.dataset_selection, field: "ModelManifest.dataset_selection")
     }
 
     func fill(_ c: inout Zooter__V1__ModelManifest, _ arena: inout CArena) {
@@ -57,6 +58,7 @@ extension ModelManifest: CBacked {
         c.confidence_threshold = confidenceThreshold
         arena.setString(&c.fallback_expert, fallbackExpert)
         arena.setString(&c.head_sha256, headSHA256)
+        arena.setString(&c.dataset_selection, datasetSelection)
     }
 
     // protobuf-c represents `map<string, double> metrics` as repeated MetricsEntry messages.

@@ -41,6 +41,8 @@ public struct ModelManifest: Sendable, Hashable {
     public var fallbackExpert: String
     /// Lowercase hex SHA-256 of the head safetensors bytes; empty skips the check.
     public var headSHA256: String
+    /// Which examples of the dataset were used: "all" or "first N".
+    public var datasetSelection: String
 
     public init(
         formatVersion: UInt32 = 0, modelVersion: String = "", experts: [Expert] = [],
@@ -50,7 +52,7 @@ public struct ModelManifest: Sendable, Hashable {
         tagSource: TagSource = .unspecified, tags: [String] = [], datasetSHA256: String = "",
         rewardSource: String = "", tagger: String = "", metrics: [String: Double] = [:],
         createdUnixSeconds: UInt64 = 0, confidenceThreshold: Double = 0, fallbackExpert: String = "",
-        headSHA256: String = ""
+        headSHA256: String = "", datasetSelection: String = ""
     ) {
         self.formatVersion = formatVersion
         self.modelVersion = modelVersion
@@ -73,6 +75,7 @@ public struct ModelManifest: Sendable, Hashable {
         self.confidenceThreshold = confidenceThreshold
         self.fallbackExpert = fallbackExpert
         self.headSHA256 = headSHA256
+        self.datasetSelection = datasetSelection
     }
 }
 

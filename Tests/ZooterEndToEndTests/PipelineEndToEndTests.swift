@@ -90,6 +90,15 @@ import ZooterWire
             return "\(object?["id"] ?? "")|\(object?["expert"] ?? "")"
         }).count == Self.limit * 6)
 
+        // One dataset identity: the report and the manifest name the same files and selection.
+        let reportJSON = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
+        let fingerprint = try #require((reportJSON["dataset"] as? [String: Any])?["fingerprint"] as? String)
+        let manifestJSON = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: String])
+        #expect(fingerprint == "sha256:\(manifestJSON["dataset_sha256"] ?? "?") (first \(Self.limit))")
+        #expect(manifestJSON["dataset_selection"] == "first \(Self.limit)")
+        #expect(try String(contentsOf: out.appendingPathComponent("scores.journal.meta"), encoding: .utf8)
+            .contains("dataset-sha256=\(manifestJSON["dataset_sha256"] ?? "?")"))
+
         // The router now serves the pushed model; grpcio's answers equal the in-process router's.
         let info: ModelInfoResponse = try await call(routerClient, "/zooter.v1.Router/ModelInfo", ModelInfoRequest())
         let version = try #require(info.manifest?.modelVersion)

@@ -17,7 +17,8 @@ extension RoutingDataset {
         if FileManager.default.fileExists(atPath: expertsURL.path) {
             facts = try readExpertFacts(expertsURL, experts: experts)
         }
-        return RoutingDataset(experts: experts, examples: examples, expertFacts: facts)
+        return RoutingDataset(experts: experts, examples: examples, expertFacts: facts,
+                              identity: try DatasetIdentity.of(directory: directory))
     }
 
     static func readFile(_ url: URL) throws(DatasetError) -> Data {

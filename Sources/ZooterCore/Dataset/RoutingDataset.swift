@@ -49,11 +49,15 @@ public struct RoutingDataset: Sendable, Equatable {
     public var examples: [RoutingExample]
     /// Facts from `experts.json` in expert order, or nil when the file is absent.
     public var expertFacts: [ExpertFacts]?
+    /// Where the examples came from (files and selection); nil for a dataset built in memory.
+    public var identity: DatasetIdentity?
 
-    public init(experts: [String], examples: [RoutingExample], expertFacts: [ExpertFacts]? = nil) {
+    public init(experts: [String], examples: [RoutingExample], expertFacts: [ExpertFacts]? = nil,
+                identity: DatasetIdentity? = nil) {
         self.experts = experts
         self.examples = examples
         self.expertFacts = expertFacts
+        self.identity = identity
     }
 
     public var count: Int { examples.count }

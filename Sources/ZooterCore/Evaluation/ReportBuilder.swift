@@ -86,7 +86,7 @@ struct ReportBuilder {
         }
         return EvaluationReport(
             schemaVersion: 1,
-            dataset: DatasetSummary(name: datasetName, fingerprint: datasetFingerprint(dataset), queries: n,
+            dataset: DatasetSummary(name: datasetName, fingerprint: dataset.identity?.description ?? "built in memory (no files)", queries: n,
                                     experts: dataset.experts, expertMeanReward: expertMeans, sources: sources),
             encoder: encoderIdentity, configuration: configuration, methods: reports, elapsedSeconds: nil)
     }

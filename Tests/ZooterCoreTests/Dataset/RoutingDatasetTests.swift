@@ -80,13 +80,23 @@ import Testing
         #expect(data?.expertFacts?[0].parametersBillions == nil)
     }
 
-    @Test func fingerprintChangesWithContent() throws {
-        let a = try Self.load([Self.good])
-        var b = a
-        b.examples[0].rewards = [0.5, 0.9]
-        #expect(datasetFingerprint(a) == datasetFingerprint(a))
-        #expect(datasetFingerprint(a) != datasetFingerprint(b))
-        #expect(datasetFingerprint(a).hasPrefix("fnv1a64:"))
+    @Test func identityFollowsTheFilesAndRecordsTheSelection() throws {
+        let a = try Self.load([Self.good, Self.good.replacingOccurrences(of: #""a""#, with: #""b""#)])
+        let same = try Self.load([Self.good, Self.good.replacingOccurrences(of: #""a""#, with: #""b""#)])
+        let other = try Self.load([Self.good.replacingOccurrences(of: "0.5", with: "0.6")])
+        let withFacts = try Self.load([Self.good, Self.good.replacingOccurrences(of: #""a""#, with: #""b""#)],
+                                      experts: #"[{"name": "m1"}, {"name": "m2"}]"#)
+        let identity = try #require(a.identity)
+        // Loaded from two different folders: the same bytes give the same identity.
+        #expect(identity == same.identity)
+        #expect(identity.filesSHA256 != other.identity?.filesSHA256)
+        #expect(identity.filesSHA256 != withFacts.identity?.filesSHA256, "experts.json is part of the files")
+        #expect(identity.limit == nil && identity.description.hasSuffix("(all)"))
+        // A selection keeps the files' hash (so journaled scores stay valid) and says what it took.
+        let first = a.prefix(1)
+        #expect(first.count == 1 && first.identity?.filesSHA256 == identity.filesSHA256)
+        #expect(first.identity?.limit == 1 && first.identity?.description.hasSuffix("(first 1)") == true)
+        #expect(a.prefix(10).identity == identity, "a limit above the size selects everything")
     }
 
     @Test func sharedDatasetsLoadWithTheirCounts() throws {

@@ -154,7 +154,7 @@ const ProtobufCMessageDescriptor zooter__v1__model_manifest__metrics_entry__desc
   (ProtobufCMessageInit) zooter__v1__model_manifest__metrics_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor zooter__v1__model_manifest__field_descriptors[21] =
+static const ProtobufCFieldDescriptor zooter__v1__model_manifest__field_descriptors[22] =
 {
   {
     "format_version",
@@ -408,11 +408,24 @@ static const ProtobufCFieldDescriptor zooter__v1__model_manifest__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "dataset_selection",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Zooter__V1__ModelManifest, dataset_selection),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned zooter__v1__model_manifest__field_indices_by_name[] = {
   10,   /* field[10] = beta */
   18,   /* field[18] = confidence_threshold */
   17,   /* field[17] = created_unix_seconds */
+  21,   /* field[21] = dataset_selection */
   13,   /* field[13] = dataset_sha256 */
   7,   /* field[7] = embedding_dim */
   3,   /* field[3] = encoder */
@@ -435,7 +448,7 @@ static const unsigned zooter__v1__model_manifest__field_indices_by_name[] = {
 static const ProtobufCIntRange zooter__v1__model_manifest__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 21 }
+  { 0, 22 }
 };
 const ProtobufCMessageDescriptor zooter__v1__model_manifest__descriptor =
 {
@@ -445,7 +458,7 @@ const ProtobufCMessageDescriptor zooter__v1__model_manifest__descriptor =
   "Zooter__V1__ModelManifest",
   "zooter.v1",
   sizeof(Zooter__V1__ModelManifest),
-  21,
+  22,
   zooter__v1__model_manifest__field_descriptors,
   zooter__v1__model_manifest__field_indices_by_name,
   1,  zooter__v1__model_manifest__number_ranges,

@@ -174,7 +174,9 @@ struct  Zooter__V1__ModelManifest
   size_t n_tags;
   char **tags;
   /*
-   * Lowercase hex SHA-256 of the training routing.jsonl. Provenance only.
+   * Lowercase hex SHA-256 identifying the training dataset's files: SHA-256 over the
+   * lines "<file> <sha256 of the file>" for models.json, routing.jsonl and (when present)
+   * experts.json. The evaluation report names the same value. Provenance only.
    */
   char *dataset_sha256;
   /*
@@ -211,10 +213,15 @@ struct  Zooter__V1__ModelManifest
    * verifies it and answers INVALID_ARGUMENT on mismatch (corrupted upload).
    */
   char *head_sha256;
+  /*
+   * Which examples of that dataset were used: "all" or "first N" (zooter-trainer
+   * --limit). Provenance only.
+   */
+  char *dataset_selection;
 };
 #define ZOOTER__V1__MODEL_MANIFEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&zooter__v1__model_manifest__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, ZOOTER__V1__HEAD_KIND__HEAD_KIND_UNSPECIFIED, 0, 0, ZOOTER__V1__REWARD_TRANSFORM__REWARD_TRANSFORM_UNSPECIFIED, 0, 0, ZOOTER__V1__TAG_SOURCE__TAG_SOURCE_UNSPECIFIED, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, ZOOTER__V1__HEAD_KIND__HEAD_KIND_UNSPECIFIED, 0, 0, ZOOTER__V1__REWARD_TRANSFORM__REWARD_TRANSFORM_UNSPECIFIED, 0, 0, ZOOTER__V1__TAG_SOURCE__TAG_SOURCE_UNSPECIFIED, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
