@@ -91,9 +91,8 @@ public struct TrainPipeline {
         let own = dataset.examples.map { example in (example.source.map { [$0] } ?? []) + example.tags }
         guard let tagger = options.tagger else { return own }
         log("tagging \(dataset.count) queries with the tagger at \(tagger)")
-        let client = try GRPCClient(target: tagger)
-        var tags: [[String]] = []
-        do {
+        return try await GRPCClient.withClient(target: tagger) { client in
+            var tags: [[String]] = []
             for start in stride(from: 0, to: dataset.count, by: 128) {
                 let end = min(start + 128, dataset.count)
                 let request = TagRequest(queries: (start..<end).map { TagQuery(query: dataset.examples[$0].query, givenTags: own[$0]) })
@@ -103,12 +102,8 @@ public struct TrainPipeline {
                 tags += response.results.map { $0.tags.map(\.name) }
                 ProgressBar.draw(label: "tag", done: end, total: dataset.count)
             }
-        } catch {
-            await client.close()
-            throw error
+            return tags
         }
-        await client.close()
-        return tags
     }
 
     /// Rewards from the dataset, or (with --rescore) from the reward replicas through the journal.
@@ -120,22 +115,16 @@ public struct TrainPipeline {
             return ((0..<dataset.count).map { row in (0..<dataset.experts.count).map { table[row, $0] } }, "dataset")
         }
         guard let reward = options.reward else { throw TrainerError("--rescore needs --reward host:port[,host:port...]") }
-        let client = try GRPCClient(target: reward)
-        let info = try? RewardInfoResponse(wireBytes: try await client.unary(
-            path: "/zooter.v1.RewardScorer/Info", request: RewardInfoRequest().wireBytes(), timeout: .seconds(10)).message)
-        let journal = try openJournal(dataset: dataset.identity, scorer: "\(info?.scorer ?? "unknown")@\(info?.version ?? "unknown")")
-        log("scoring \(dataset.count * dataset.experts.count) responses on \(client.addresses.count) reward replica(s); journal \(journal.url.path) has \(journal.scores.count)")
-        let rewards: [[Double]]
-        do {
-            rewards = try await Rescorer(client: client).score(dataset, journal: journal) { done, total in
+        return try await GRPCClient.withClient(target: reward) { client in
+            let info = try? RewardInfoResponse(wireBytes: try await client.unary(
+                path: "/zooter.v1.RewardScorer/Info", request: RewardInfoRequest().wireBytes(), timeout: .seconds(10)).message)
+            let journal = try openJournal(dataset: dataset.identity, scorer: "\(info?.scorer ?? "unknown")@\(info?.version ?? "unknown")")
+            log("scoring \(dataset.count * dataset.experts.count) responses on \(client.addresses.count) reward replica(s); journal \(journal.url.path) has \(journal.scores.count)")
+            let rewards = try await Rescorer(client: client).score(dataset, journal: journal) { done, total in
                 ProgressBar.draw(label: "score", done: done, total: total)
             }
-        } catch {
-            await client.close()
-            throw error
+            return (rewards, "reward-service:\(info?.scorer ?? "unknown")@\(info?.version ?? "unknown")")
         }
-        await client.close()
-        return (rewards, "reward-service:\(info?.scorer ?? "unknown")@\(info?.version ?? "unknown")")
     }
 
     /// The score journal of this output folder, valid only for one dataset and one scorer: when
@@ -162,17 +151,17 @@ public struct TrainPipeline {
         var metadata = Metadata()
         if let token = options.adminToken { metadata.add("authorization", token.authorizationHeader) }
         for address in addresses {
-            let client = try GRPCClient(target: address)
             let outcome: Result<LoadModelResponse, any Error>
             do {
-                let reply = try await client.unary(path: "/zooter.v1.Router/LoadModel",
-                                                   request: LoadModelRequest(source: .artifact(artifact)).wireBytes(),
-                                                   metadata: metadata, timeout: .seconds(60))
-                outcome = .success(try LoadModelResponse(wireBytes: reply.message))
+                outcome = .success(try await GRPCClient.withClient(target: address) { client in
+                    let reply = try await client.unary(path: "/zooter.v1.Router/LoadModel",
+                                                       request: LoadModelRequest(source: .artifact(artifact)).wireBytes(),
+                                                       metadata: metadata, timeout: .seconds(60))
+                    return try LoadModelResponse(wireBytes: reply.message)
+                })
             } catch {
                 outcome = .failure(error)
             }
-            await client.close()
             switch outcome {
             case .success(let response):
                 log("router \(address) now serves \(response.modelVersion) (was \(response.previousModelVersion.isEmpty ? "empty" : response.previousModelVersion))")

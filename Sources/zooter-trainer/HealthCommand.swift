@@ -17,17 +17,17 @@ struct HealthCommand: AsyncParsableCommand {
     var timeoutMilliseconds = 2000
 
     func run() async throws {
-        let client = try GRPCClient(target: target)
         let outcome: Result<HealthCheckResponse.ServingStatus, any Error>
         do {
-            let reply = try await client.unary(
-                path: "/grpc.health.v1.Health/Check", request: HealthCheckRequest(service: service).wireBytes(),
-                timeout: .milliseconds(timeoutMilliseconds))
-            outcome = .success(try HealthCheckResponse(wireBytes: reply.message).status)
+            outcome = .success(try await GRPCClient.withClient(target: target) { client in
+                let reply = try await client.unary(
+                    path: "/grpc.health.v1.Health/Check", request: HealthCheckRequest(service: service).wireBytes(),
+                    timeout: .milliseconds(timeoutMilliseconds))
+                return try HealthCheckResponse(wireBytes: reply.message).status
+            })
         } catch {
             outcome = .failure(error)
         }
-        await client.close()
         switch outcome {
         case .success(let status):
             print("\(target) \(service.isEmpty ? "(server)" : service): \(status)")

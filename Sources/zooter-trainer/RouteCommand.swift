@@ -13,17 +13,11 @@ struct RouteCommand: AsyncParsableCommand {
     @Argument(help: "Queries to route.") var queries: [String]
 
     func run() async throws {
-        let client = try GRPCClient(target: router)
         let request = RouteBatchRequest(requests: queries.map { RouteRequest(query: $0, costWeight: costWeight) })
-        let outcome: Result<RouteBatchResponse, any Error>
-        do {
+        let batch = try await GRPCClient.withClient(target: router) { client in
             let reply = try await client.unary(path: "/zooter.v1.Router/RouteBatch", request: request.wireBytes(), timeout: .seconds(30))
-            outcome = .success(try RouteBatchResponse(wireBytes: reply.message))
-        } catch {
-            outcome = .failure(error)
+            return try RouteBatchResponse(wireBytes: reply.message)
         }
-        await client.close()
-        let batch = try outcome.get()
         for (query, response) in zip(queries, batch.responses) {
             let ranking = response.ranked.map { "\($0.expert) \(String(format: "%.3f", $0.probability))" }.joined(separator: ", ")
             print("\(query.prefix(60))\n  → \(response.chosen)\(response.fallbackUsed ? " (fallback)" : "")  [\(ranking)]  model \(response.modelVersion), \(response.totalMicros) µs")

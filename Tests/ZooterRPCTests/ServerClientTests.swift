@@ -127,3 +127,28 @@ import ZooterRPC
         }
     }
 }
+
+/// Clients are scoped: `withClient` closes the client whether the body returns or throws (the
+/// trainer once leaked one when opening its journal failed after the client was made).
+@Suite struct ScopedClientTests {
+    struct Boom: Error {}
+
+    @Test func theClientIsClosedWhenTheBodyThrows() async throws {
+        try await withTestServer(echoMethods()) { server, port in
+            nonisolated(unsafe) var captured: GRPCClient?
+            await #expect(throws: Boom.self) {
+                try await GRPCClient.withClient(target: "localhost:\(port)") { client in
+                    captured = client
+                    #expect(try await client.unary(path: "/test.Echo/Echo", request: [1]).message == [1])
+                    throw Boom()
+                }
+            }
+            // Closed: its event loops are gone, so it cannot call again.
+            await #expect(throws: (any Error).self) { _ = try await captured?.unary(path: "/test.Echo/Echo", request: [2]) }
+            let value = try await GRPCClient.withClient(target: "127.0.0.1:\(port)") { client in
+                try await client.unary(path: "/test.Echo/Echo", request: [3]).message
+            }
+            #expect(value == [3])
+        }
+    }
+}

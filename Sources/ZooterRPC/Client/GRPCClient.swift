@@ -13,10 +13,17 @@ public final class GRPCClient: Sendable {
     let subchannels: [Subchannel]
     let group: MultiThreadedEventLoopGroup
     private let next = Atomic<Int>(0)
+    /// Set by `close()`: later calls fail at once instead of waiting on stopped event loops.
+    private let closed = Atomic<Bool>(false)
 
-    public init(target: String, configuration: ClientConfiguration = ClientConfiguration()) throws(RPCError) {
+    /// A client the caller must `close()`; prefer `withClient(target:_:)`, which cannot leak and
+    /// does not block the caller while resolving host names.
+    public convenience init(target: String, configuration: ClientConfiguration = ClientConfiguration()) throws(RPCError) {
+        self.init(endpoints: try GRPCClient.resolve(target), configuration: configuration)
+    }
+
+    init(endpoints: [(host: String, port: Int)], configuration: ClientConfiguration) {
         self.configuration = configuration
-        let endpoints = try GRPCClient.resolve(target)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         self.group = group
         self.subchannels = endpoints.map {
@@ -53,6 +60,9 @@ public final class GRPCClient: Sendable {
         path: String, request: [UInt8], metadata: Metadata, timeout: Duration?,
         onMessage: (@Sendable ([UInt8]) -> Void)?
     ) async throws(RPCError) -> ClientResponse {
+        guard !closed.load(ordering: .relaxed) else {
+            throw RPCError(code: .unavailable, message: "this client was closed; make a new one")
+        }
         guard request.count <= configuration.maxSendMessageSize else {
             throw RPCError(code: .resourceExhausted, message: "request message of \(request.count) bytes exceeds the client's send limit of \(configuration.maxSendMessageSize) bytes")
         }
@@ -104,6 +114,7 @@ public final class GRPCClient: Sendable {
 
     /// Closes every connection and the client's event loops.
     public func close() async {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
         for subchannel in subchannels { await subchannel.close() }
         try? await group.shutdownGracefully()
     }
