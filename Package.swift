@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "ZooterTagger", dependencies: serviceDependencies, resources: [.copy("Resources/taxonomy.json")]),
         .target(name: "ZooterReward", dependencies: serviceDependencies),
         .target(name: "ZooterRouter", dependencies: serviceDependencies),
-        .target(name: "ZooterTrainer", dependencies: serviceDependencies),
+        .target(name: "ZooterTrainer", dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", "ZooterCore"]),
 
         // MARK: Executables (thin @main wrappers)
         .executableTarget(name: "zooter-router", dependencies: ["ZooterRouter"] + executableDependencies),

@@ -1,5 +1,6 @@
 public import ArgumentParser
 public import Foundation
+import ZooterCore
 
 /// Where a service finds its encoder, and how it batches encoder work.
 public struct EncoderOptions: ParsableArguments, Sendable {
@@ -21,7 +22,7 @@ public struct EncoderOptions: ParsableArguments, Sendable {
     public init() {}
 
     public var resolvedModelDirectory: URL {
-        URL(fileURLWithPath: modelDirectory ?? ProcessInfo.processInfo.environment["ZOOTER_MODEL_DIR"] ?? "models/all-MiniLM-L6-v2")
+        URL(fileURLWithPath: modelDirectory ?? ModelFolder.defaultPath)
     }
 
     public var threads: Int { encoderThreads ?? ProcessInfo.processInfo.activeProcessorCount }

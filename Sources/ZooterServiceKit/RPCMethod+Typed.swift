@@ -32,13 +32,6 @@ extension RPCMethod {
             }
         }
     }
-
-    /// A method of this service that a later release implements: UNIMPLEMENTED with a message.
-    public static func notYetImplemented(_ path: String) -> RPCMethod {
-        .inlineUnary(path) { _, _ in
-            throw RPCError(code: .unimplemented, message: "\(path) is not implemented by this server version")
-        }
-    }
 }
 
 /// Decodes a request, turning wire errors into INVALID_ARGUMENT.

@@ -11,7 +11,7 @@ import ZooterCore
 @main
 struct BenchEncoder {
     struct Options {
-        var model = ProcessInfo.processInfo.environment["ZOOTER_MODEL_DIR"] ?? "models/all-MiniLM-L6-v2"
+        var model = ModelFolder.defaultPath
         var seqs = [16, 64, 256]
         var batches = [1, 32]
         var threads = [1, 2]

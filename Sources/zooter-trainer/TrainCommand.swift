@@ -17,7 +17,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Router host:port to push the artifact to.") var router: String?
     @Flag(help: "Score every response on the reward replicas instead of using the dataset's rewards.") var rescore = false
     @Option(help: "Use only the first N queries (demos, tests).") var limit: Int?
-    @Option(help: "Encoder folder.") var model = ProcessInfo.processInfo.environment["ZOOTER_MODEL_DIR"] ?? "models/all-MiniLM-L6-v2"
+    @Option(help: "Encoder folder.") var model = ModelFolder.defaultPath
     @Option(help: "Threads for encoding and training.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Cross-validation folds.") var folds = 5
     @Option(help: "Cross-validation repeats (seeds).") var seeds = 3

@@ -10,7 +10,7 @@ struct TrainRewardCommand: AsyncParsableCommand {
 
     @Option(help: "Dataset folder with responses and rewards.") var dataset: String
     @Option(help: "Output folder (reward-model.safetensors + reward-report.json).") var out: String
-    @Option(help: "Encoder folder.") var model = ProcessInfo.processInfo.environment["ZOOTER_MODEL_DIR"] ?? "models/all-MiniLM-L6-v2"
+    @Option(help: "Encoder folder.") var model = ModelFolder.defaultPath
     @Option(help: "Use only the first N queries.") var limit: Int?
     @Option(help: "Training epochs.") var epochs = 12
     @Option(help: "Threads for encoding.") var threads = ProcessInfo.processInfo.activeProcessorCount

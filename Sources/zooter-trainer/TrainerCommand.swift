@@ -4,6 +4,6 @@ import ArgumentParser
 struct TrainerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zooter-trainer",
-        abstract: "Zooter's offline jobs: embed, evaluate, fit the reward model, train and publish a router.",
+        abstract: "Zooter's offline jobs: embed, evaluate, fit the reward model, train a router and push it.",
         subcommands: [EmbedCommand.self, EvaluateCommand.self, TrainRewardCommand.self, TrainCommand.self, RouteCommand.self, HealthCommand.self])
 }

@@ -1,4 +1,4 @@
-/// One query of a routing dataset (`routing.jsonl`, DESIGN §6).
+/// One query of a routing dataset (a line of `routing.jsonl`; format in README, "Datasets").
 public struct RoutingExample: Sendable, Equatable {
     public var id: String
     public var query: String

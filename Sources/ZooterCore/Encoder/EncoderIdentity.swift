@@ -1,5 +1,5 @@
 /// Which weights produced an embedding: artifacts trained on one encoder must not be served
-/// with another (DESIGN §7, FAILED_PRECONDITION).
+/// with another (LoadModel answers FAILED_PRECONDITION).
 public struct EncoderIdentity: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The model folder's name, e.g. `all-MiniLM-L6-v2`.
     public var name: String

@@ -1,7 +1,13 @@
 import Foundation
 
 /// Reads and checks the small JSON files of a model folder.
-enum ModelFolder {
+public enum ModelFolder {
+    /// The encoder folder used when none is given: `$ZOOTER_MODEL_DIR`, else the one
+    /// `scripts/setup` fetches. Every command and service takes its default from here.
+    public static var defaultPath: String {
+        ProcessInfo.processInfo.environment["ZOOTER_MODEL_DIR"] ?? "models/all-MiniLM-L6-v2"
+    }
+
     /// Decodes `url` as JSON, turning every failure into an `EncoderLoadError` naming `name`.
     static func decode<T: Decodable>(_ type: T.Type, at url: URL, name: String) throws -> T {
         guard let value = try decodeIfPresent(type, at: url, name: name) else {

@@ -4,8 +4,8 @@ import Synchronization
 /// Work distribution across worker threads.
 ///
 /// ZooterCore is synchronous: compute runs on `DispatchQueue.concurrentPerform` workers (the
-/// caller blocks until all finish), never on an async executor (DESIGN §4 leaves scheduling to
-/// the service layer). Work is cut into more tasks than threads and claimed dynamically from a
+/// caller blocks until all finish), never on an async executor (the services decide scheduling:
+/// they run it on their compute pools). Work is cut into more tasks than threads and claimed dynamically from a
 /// shared counter, so a worker descheduled on a busy 2-core machine does not leave the other idle
 /// at a static split point.
 enum Parallel {

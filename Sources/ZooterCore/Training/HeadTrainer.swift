@@ -1,4 +1,4 @@
-/// Hyper-parameters of head training (distillation of soft labels into a head, DESIGN §1 step 5).
+/// Hyper-parameters of head training (distillation of soft labels into a head: the ZOOTER method, arXiv 2311.08692).
 public struct TrainingConfiguration: Codable, Sendable, Equatable, Hashable {
     public var head: HeadKind
     /// Hidden units of the MLP head (ignored for `.linear`).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reward transform g applied per query before the temperature softmax (DESIGN §1 step 4).
+/// Reward transform g applied per query before the temperature softmax (ZOOTER, arXiv 2311.08692).
 public enum RewardTransform: String, Codable, Sendable, CaseIterable {
     /// g(r) = r
     case identity

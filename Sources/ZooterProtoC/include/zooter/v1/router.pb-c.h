@@ -200,9 +200,11 @@ struct  Zooter__V1__LoadModelRequest
   Zooter__V1__LoadModelRequest__SourceCase source_case;
   union {
     /*
-     * Absolute path of an artifact directory on the router's filesystem (e.g. a shared
-     * volume) as written by `zooter-trainer publish`: manifest + head safetensors.
-     * Missing or unreadable → FAILED_PRECONDITION naming the file.
+     * An artifact directory on the router's filesystem (e.g. a shared volume) as written
+     * by `zooter-trainer train --out DIR`: manifest + head safetensors. Absolute or
+     * relative to the router's --artifact-root, and only inside it (resolved with
+     * symlinks): outside → PERMISSION_DENIED, missing → NOT_FOUND, no --artifact-root →
+     * FAILED_PRECONDITION, unreadable → FAILED_PRECONDITION naming the file.
      */
     char *artifact_path;
     /*
