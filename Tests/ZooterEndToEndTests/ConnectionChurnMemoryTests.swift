@@ -16,17 +16,10 @@ import Testing
     static func churn(port: Int, connections: Int, body: URL) throws {
         let batch = 250
         for _ in 0..<(connections / batch) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/h2load")
-            process.arguments = ["-n", String(batch), "-c", String(batch), "-H", "content-type: application/grpc",
-                                 "-H", "te: trailers", "-d", body.path, "http://127.0.0.1:\(port)/grpc.health.v1.Health/Check"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            try #require(process.terminationStatus == 0 && output.contains("\(batch) succeeded"), "h2load: \(output)")
+            let (status, output) = try ServiceProcess.runToEnd(
+                "/usr/bin/h2load", ["-n", String(batch), "-c", String(batch), "-H", "content-type: application/grpc",
+                                    "-H", "te: trailers", "-d", body.path, "http://127.0.0.1:\(port)/grpc.health.v1.Health/Check"])
+            try #require(status == 0 && output.contains("\(batch) succeeded"), "h2load: \(output)")
         }
     }
 

@@ -23,22 +23,8 @@ import Testing
         }
         try fm.copyItem(at: ServiceProcess.root.appendingPathComponent("models/all-MiniLM-L6-v2"),
                         to: folder.appendingPathComponent("model"))
-        try run("/bin/chmod", ["-R", "a+rX", folder.path])
+        try ServiceProcess.runToEnd("/bin/chmod", ["-R", "a+rX", folder.path])
         return folder
-    }
-
-    @discardableResult
-    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
     }
 
     /// `setpriv` in front of `command` when we are root; the command itself when we are not.
@@ -51,7 +37,7 @@ import Testing
     @Test func routerServesAndTrainerCallsAsAnUnprivilegedUser() async throws {
         if geteuid() == 0 {
             // Prove that privileges really drop here before trusting a green result.
-            let probe = try Self.run("/usr/bin/setpriv", ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", "--", "/usr/bin/id", "-u"])
+            let probe = try ServiceProcess.runToEnd("/usr/bin/setpriv", ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", "--", "/usr/bin/id", "-u"])
             try #require(probe.status == 0 && probe.output.trimmingCharacters(in: .whitespacesAndNewlines) == Self.nobody,
                          "RUNNING AS ROOT AND CANNOT DROP PRIVILEGES (setpriv: \(probe.output)); the unprivileged path is NOT tested")
         }
@@ -73,7 +59,7 @@ import Testing
         // A client, also unprivileged: the trainer's health probe over our gRPC client.
         let (probeProgram, probeArguments) = Self.unprivileged(
             [folder.appendingPathComponent("zooter-trainer").path, "health", "--target", "127.0.0.1:\(port)"])
-        let probe = try Self.run(probeProgram.path, probeArguments)
+        let probe = try ServiceProcess.runToEnd(probeProgram.path, probeArguments)
         #expect(probe.status == 0, "health check as an unprivileged client failed: \(probe.output)\nrouter: \(router.output)")
         #expect(probe.output.contains("SERVING") || probe.output.contains("serving"), "\(probe.output)")
     }
