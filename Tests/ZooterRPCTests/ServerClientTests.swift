@@ -152,3 +152,20 @@ import ZooterRPC
         }
     }
 }
+
+/// A server bug reaches the caller as INTERNAL with an incident id, never as the error's text.
+@Suite struct UnexpectedErrorTests {
+    struct Leaky: Error, CustomStringConvertible { var description: String { "cannot open /srv/secret/keys.pem" } }
+
+    @Test func unexpectedErrorsAreInternalWithAnIdAndNoDetails() async throws {
+        let methods = [RPCMethod.unary("/test.Bug/Fail") { _, _ in throw Leaky() }]
+        try await withTestServer(methods) { _, port in
+            try await GRPCClient.withClient(target: "127.0.0.1:\(port)") { client in
+                await #expect { _ = try await client.unary(path: "/test.Bug/Fail", request: []) } throws: { error in
+                    guard let error = error as? RPCError else { return false }
+                    return error.code == .internal && error.message.contains("internal error") && !error.message.contains("secret")
+                }
+            }
+        }
+    }
+}

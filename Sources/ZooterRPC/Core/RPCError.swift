@@ -8,6 +8,8 @@ public struct RPCError: Error, Sendable, CustomStringConvertible {
     public var cause: (any Error & Sendable)?
     /// The limit this refusal enforces, if any: the server counts and logs it (`LimitCounters`).
     public var limit: Limit?
+    /// Set for an unexpected error (a server bug): the id the reply and the server's log share.
+    public internal(set) var incident: String?
 
     public init(code: StatusCode, message: String, metadata: Metadata = Metadata(), cause: (any Error & Sendable)? = nil,
                 limit: Limit? = nil) {

@@ -32,14 +32,18 @@ enum HandlerExecution {
 
 extension RPCError {
     /// An `RPCError` passes through; cancellation becomes CANCELLED; anything else is a server
-    /// bug reported as INTERNAL with its description (the caller cannot fix it, but can report it).
+    /// bug: INTERNAL with an incident id, never the error's text (it may name files, addresses or
+    /// data). The connection logs the error under that id (`isUnexpected`).
     init(mapping error: any Error) {
         if let error = error as? RPCError {
             self = error
         } else if error is CancellationError {
             self = RPCError(code: .cancelled, message: "the call was cancelled")
         } else {
-            self = RPCError(code: .internal, message: "the server failed: \(error)")
+            let id = String(UInt32.random(in: .min ... .max), radix: 16)
+            self = RPCError(code: .internal, message: "internal error \(id): the server logged the details; report this id",
+                            cause: error)
+            incident = id
         }
     }
 }

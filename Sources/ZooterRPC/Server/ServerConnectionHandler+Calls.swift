@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import ZooterHTTP2
 
@@ -127,6 +128,11 @@ extension ServerConnectionHandler {
         guard let stream = streams[streamID], stream.phase != .done, let session else { return }
         if let limit = error.limit {
             limits.record(limit, "peer \(peer), \(echo(stream.context?.path ?? "")): \(error.message)")
+        }
+        if let incident = error.incident {
+            logger.error("internal error", metadata: [
+                "incident": "\(incident)", "path": "\(echo(stream.context?.path ?? ""))", "peer": "\(peer)",
+                "error": "\(error.cause.map { String(describing: $0) } ?? "?")"])
         }
         if stream.headersSent {
             session.finish(streamID: streamID, trailers: statusFields(error.code, error.message, error.metadata))
