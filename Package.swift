@@ -29,6 +29,11 @@ let package = Package(
         .executable(name: "zooter-reward", targets: ["zooter-reward"]),
         .executable(name: "zooter-tagger", targets: ["zooter-tagger"]),
         .executable(name: "zooter-trainer", targets: ["zooter-trainer"]),
+        // Only for the separate fuzzing package (Fuzz/, scripts/fuzz): another package can reach
+        // these modules only through a library product. Adds no build step to `swift build`.
+        .library(name: "ZooterFuzzing", targets: [
+            "ZooterRPC", "ZooterWire", "ZooterCore", "ZooterServiceKit", "ZooterRouter", "ZooterTagger", "ZooterReward",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
