@@ -11,6 +11,11 @@ func roundTrip<Message: WireMessage & Equatable>(_: Message.Type, _ bytes: [UInt
     let second: Message
     do {
         second = try Message(wireBytes: encoded)
+    } catch let error as WireError where error.code == .tooExpensive && encoded.count < bytes.count {
+        // The decode budget grows with the bytes received, so unknown fields or overlong varints
+        // that our encoding drops bought the input extra budget; its shorter canonical form may
+        // be refused. Known and documented (docs/security.md); memory stays bounded either way.
+        return
     } catch {
         fatalError("\(Message.self): decoded from \(bytes.count) bytes, but its own \(encoded.count)-byte encoding does not decode: \(error)")
     }
