@@ -46,7 +46,7 @@ extension RoutingModel {
         let names = Set(manifest.experts.map(\.name))
         if let unknown = request.allowedExperts.first(where: { !names.contains($0) }) {
             throw RPCError(code: .invalidArgument,
-                           message: "unknown expert '\(unknown)' in allowed_experts; this model routes to \(manifest.experts.map(\.name).joined(separator: ", "))")
+                           message: "unknown expert '\(RPCError.quote(unknown))' in allowed_experts; this model routes to \(manifest.experts.map(\.name).joined(separator: ", "))")
         }
     }
 }

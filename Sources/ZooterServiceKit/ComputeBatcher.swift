@@ -25,7 +25,8 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
         var wakeUp: CheckedContinuation<Void, Never>?
         var stopped = false
         var nextID = 0
-        /// Callers that were cancelled while their items were being computed.
+        /// Callers whose items are being computed, and those of them that were cancelled since.
+        var computing: Set<Int> = []
         var abandoned: Set<Int> = []
     }
 
@@ -62,7 +63,9 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
         } onCancel: {
             let removed = state.withLock { state -> Pending? in
                 guard let index = state.queue.firstIndex(where: { $0.id == id }) else {
-                    state.abandoned.insert(id)  // being computed (or done): `process` checks
+                    // Being computed: `process` checks between chunks. Not queued and not being
+                    // computed (not yet enqueued, or done): nothing to record.
+                    if state.computing.contains(id) { state.abandoned.insert(id) }
                     return nil
                 }
                 state.queuedItems -= state.queue[index].items.count
@@ -140,6 +143,7 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
             var count = 0
             while let first = state.queue.first, batch.isEmpty || count + first.items.count <= maxBatch {
                 batch.append(state.queue.removeFirst())
+                state.computing.insert(first.id)
                 count += first.items.count
             }
             state.queuedItems -= count
@@ -150,7 +154,12 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
     private func process(_ batch: [Pending]) async {
         let inputs = batch.flatMap(\.items)
         let ids = Set(batch.map(\.id))
-        defer { state.withLock { $0.abandoned.subtract(ids) } }
+        defer {
+            state.withLock { state in
+                state.computing.subtract(ids)
+                state.abandoned.subtract(ids)
+            }
+        }
         let result: Result<[Output], any Error>
         do {
             var outputs: [Output] = []

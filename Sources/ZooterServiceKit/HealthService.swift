@@ -53,7 +53,7 @@ public final class HealthService: Sendable {
         [
             .inlineUnary("/grpc.health.v1.Health/Check") { (request: HealthCheckRequest, _) in
                 guard let status = self.status(of: request.service) else {
-                    throw RPCError(code: .notFound, message: "unknown service '\(request.service)' for health checks")
+                    throw RPCError(code: .notFound, message: "unknown service '\(RPCError.quote(request.service))' for health checks")
                 }
                 return HealthCheckResponse(status: status)
             }.limitingRequests(to: Self.maxRequestBytes),

@@ -58,7 +58,7 @@ public final class TaggerService: Sendable {
                 throw RPCError(code: .invalidArgument, message: "queries[\(index)].query is empty: send the text to tag")
             }
             if let bad = query.givenTags.first(where: { $0.isEmpty || $0.utf8.count > 128 }) {
-                throw RPCError(code: .invalidArgument, message: "queries[\(index)] has a given tag '\(bad)' that is empty or longer than 128 bytes")
+                throw RPCError(code: .invalidArgument, message: "queries[\(index)] has a given tag '\(RPCError.quote(bad))' that is empty or longer than 128 bytes")
             }
         }
         let maxTags = request.maxTags == 0 ? Self.defaultMaxTags : Int(request.maxTags)

@@ -181,6 +181,22 @@ import ZooterRPC
         }
     }
 
+    /// A status message quoting client input can never grow too large to send (nghttp2 would
+    /// drop the HEADERS and the call would never end): it is capped.
+    @Test func hugeStatusMessagesAreCappedAndTheCallEnds() async throws {
+        let methods = [RPCMethod.unary("/test.Loud/Fail") { _, _ in
+            throw RPCError(code: .invalidArgument, message: String(repeating: "%é", count: 40_000))
+        }]
+        try await withTestServer(methods) { _, port in
+            try await GRPCClient.withClient(target: "127.0.0.1:\(port)") { client in
+                await #expect { _ = try await client.unary(path: "/test.Loud/Fail", request: [], timeout: .seconds(10)) } throws: { error in
+                    guard let error = error as? RPCError else { return false }
+                    return error.code == .invalidArgument && error.message.count <= 1025
+                }
+            }
+        }
+    }
+
     @Test func aMethodsOwnSizeLimitRefusesFromTheLengthPrefix() async throws {
         try await withTestServer(Self.methods) { _, port in
             let client = try GRPCClient(target: "127.0.0.1:\(port)")

@@ -153,9 +153,10 @@ import ZooterHTTP2
         try await withTestServer(Self.methods, configuration: config) { server, port in
             let raw = try await RawSession(port: port, group: group)
             do {
-                for _ in 0..<200 {
+                for i in 0..<200 {
+                    // NO_ERROR resets count too: the code a client picks must not exempt it.
                     let stream = try await raw.open(grpcHeaders(path: "/test.Echo/Echo"))
-                    try await raw.reset(stream)
+                    try await raw.reset(stream, code: i % 2 == 0 ? 0 : 8)
                 }
             } catch {
                 // The server closed the connection while we were still resetting: expected.
@@ -201,6 +202,24 @@ import ZooterHTTP2
             while server.limits.count(.pendingOutboundBytes) == 0 && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
+            #expect(server.limits.count(.pendingOutboundBytes) == 1)
+            await raw.close()
+            try await expectStillServing(port)
+        }
+    }
+
+    /// A client that never opens its flow-control window holds its answers queued: after a
+    /// receive timeout without progress the connection is closed.
+    @Test func aClientThatNeverOpensItsWindowIsClosedAfterTheTimeout() async throws {
+        var config = ServerConfiguration(eventLoopThreads: 1)
+        config.requestReceiveTimeout = .milliseconds(500)
+        try await withTestServer(Self.methods, configuration: config) { server, port in
+            let raw = try await RawSession(port: port, group: group,
+                                           settings: HTTP2Settings(initialWindowSize: 65_535, connectionWindowSize: 65_535))
+            let stream = try await raw.open(grpcHeaders(path: "/test.Echo/Big"), body: [0, 0, 0, 0, 1, 1], end: true)
+            // Read what comes (so the socket stays writable) but never credit it back.
+            #expect(try await raw.pump(for: .seconds(10)) { raw.connectionClosed })
+            #expect(raw.status(stream) == nil)
             #expect(server.limits.count(.pendingOutboundBytes) == 1)
             await raw.close()
             try await expectStillServing(port)

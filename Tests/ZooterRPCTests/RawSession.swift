@@ -20,9 +20,9 @@ final class RawSession {
     private(set) var goAwayCode: UInt32?
     private(set) var connectionClosed = false
 
-    init(port: Int, group: any EventLoopGroup) async throws {
+    init(port: Int, group: any EventLoopGroup, settings: HTTP2Settings = HTTP2Settings()) async throws {
         connection = try await RawConnection.connect(port: port, group: group)
-        session = try HTTP2Session(role: .client)
+        session = try HTTP2Session(role: .client, settings: settings)
         let inbound = connection.inbound
         let received = self.received
         reader = Task {
@@ -47,8 +47,8 @@ final class RawSession {
         return streamID
     }
 
-    func reset(_ streamID: Int32) async throws {
-        session.reset(streamID: streamID, errorCode: 8)
+    func reset(_ streamID: Int32, code: UInt32 = 8) async throws {
+        session.reset(streamID: streamID, errorCode: code)
         try await flush()
     }
 

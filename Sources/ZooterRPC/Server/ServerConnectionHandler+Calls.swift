@@ -8,8 +8,10 @@ extension ServerConnectionHandler {
         guard let method = stream.method, let callContext = stream.context, let context else { return }
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
+        var share = ServerStream.Admission.none
         if case .inline = method.handler {} else {
-            guard admit(stream, method: method, streamID: streamID) else { return }
+            guard let admitted = admit(method: method, streamID: streamID) else { return }
+            share = admitted
         }
         let admission: CallDispatcher.Admission
         switch method.handler {
@@ -23,7 +25,10 @@ extension ServerConnectionHandler {
         case .unary(let handler):
             admission = dispatcher.submit {
                 let result = await HandlerExecution.run(callContext) { try await handler(request, callContext) }
-                loop.execute { bound.value.complete(streamID, result.map { Optional($0) }) }
+                loop.execute {
+                    bound.value.finishCall(share)
+                    bound.value.complete(streamID, result.map { Optional($0) })
+                }
             }
         case .serverStreaming(let handler):
             let writer: RPCMethod.ResponseWriter = { message in
@@ -34,51 +39,56 @@ extension ServerConnectionHandler {
                     try await handler(request, callContext, writer)
                     return []
                 }
-                loop.execute { bound.value.complete(streamID, result.map { _ in nil }) }
+                loop.execute {
+                    bound.value.finishCall(share)
+                    bound.value.complete(streamID, result.map { _ in nil })
+                }
             }
         }
         switch admission {
         case .accepted:
             break
         case .overloaded:
+            finishCall(share)
             limits.record(.inFlightCalls, "\(dispatcher.maxInFlight) calls in flight; peer \(peer)")
             fail(streamID, RPCError(
                 code: .resourceExhausted,
                 message: "the server is at its limit of \(dispatcher.maxInFlight) calls in flight; retry with backoff"))
         case .stopped:
+            finishCall(share)
             fail(streamID, RPCError(code: .unavailable, message: "the server is shutting down; retry on another replica"))
         }
     }
 
-    /// Takes the connection's share for a call about to run, or refuses it: work calls share the
-    /// in-flight limit per connection, long-lived ones (watches) have their own small caps.
-    func admit(_ stream: ServerStream, method: RPCMethod, streamID: Int32) -> Bool {
+    /// Takes the connection's share for a call about to run, or refuses it (nil): work calls share
+    /// the in-flight limit per connection, long-lived ones (watches) have their own small caps.
+    /// The share is returned by `finishCall` when the handler has returned.
+    func admit(method: RPCMethod, streamID: Int32) -> ServerStream.Admission? {
         if method.isLongLived {
             guard longLivedCalls < configuration.maxLongLivedCallsPerConnection else {
                 limits.record(.longLivedCallsPerConnection, "peer \(peer) holds \(longLivedCalls) long-lived calls")
                 fail(streamID, RPCError(code: .resourceExhausted,
                                         message: "this connection has \(longLivedCalls) long-lived calls open (limit \(configuration.maxLongLivedCallsPerConnection))"))
-                return false
+                return nil
             }
             guard budget.reserveLongLivedCall() else {
                 limits.record(.longLivedCalls, "server at \(budget.maxLongLivedCalls) long-lived calls; peer \(peer)")
                 fail(streamID, RPCError(code: .resourceExhausted,
                                         message: "the server has its limit of \(budget.maxLongLivedCalls) long-lived calls open; retry later"))
-                return false
+                return nil
             }
             longLivedCalls += 1
-            stream.admission = .longLived
+            return .longLived
         } else {
             guard workCalls < configuration.maxInFlightCallsPerConnection else {
                 limits.record(.inFlightCallsPerConnection, "peer \(peer) has \(workCalls) calls in flight")
                 fail(streamID, RPCError(code: .resourceExhausted,
                                         message: "this connection has \(workCalls) calls in flight (limit \(configuration.maxInFlightCallsPerConnection)); retry with backoff or open another connection"))
-                return false
+                return nil
             }
             workCalls += 1
-            stream.admission = .work
+            return .work
         }
-        return true
     }
 
     /// A handler finished (called on the loop): send its result if the call is still open.
@@ -169,7 +179,12 @@ extension ServerConnectionHandler {
     func statusFields(_ code: StatusCode, _ message: String?, _ metadata: Metadata?) -> [HeaderField] {
         counters.record(code)
         var fields = [HeaderField("grpc-status", String(code.rawValue))]
-        if let message, !message.isEmpty { fields.append(HeaderField("grpc-message", PercentEncoding.encode(message))) }
+        // Capped: a message quoting client input must never make the status too large to send
+        // (nghttp2 would drop the HEADERS and the call would never end).
+        if let message, !message.isEmpty {
+            let capped = message.count > 1024 ? String(message.prefix(1024)) + "…" : message
+            fields.append(HeaderField("grpc-message", PercentEncoding.encode(capped)))
+        }
         if let metadata { fields += metadata.headerFields }
         return fields
     }

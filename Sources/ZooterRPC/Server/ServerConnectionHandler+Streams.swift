@@ -26,9 +26,11 @@ extension ServerConnectionHandler {
         case .endOfData(let streamID):
             streams[streamID]?.clientEnded = true
             endOfRequest(streamID: streamID)
-        case .streamClosed(let streamID, let errorCode):
+        case .streamClosed(let streamID, _):
             if let stream = streams.removeValue(forKey: streamID) {
-                if stream.phase != .done && errorCode != 0 && !resetLimiter.allow() {
+                // The client withdrew a call we had not answered (RST_STREAM with any code, NO_ERROR
+                // included: our own resets come after `markDone`).
+                if stream.phase != .done && !resetLimiter.allow() {
                     limits.record(.streamResetRate, "peer \(peer) resets streams faster than \(configuration.streamResetsPerSecond)/s")
                     closeForAbuse()
                 }
@@ -160,14 +162,18 @@ extension ServerConnectionHandler {
             session?.consume(streamID: streamID, count: stream.uncreditedBytes)
             stream.uncreditedBytes = 0
         }
-        switch stream.admission {
+    }
+
+    /// Returns a call's in-flight share once its handler has returned (not when its stream
+    /// closes: a reset call's handler may still be running, and must still count).
+    func finishCall(_ admission: ServerStream.Admission) {
+        switch admission {
         case .none: break
         case .work: workCalls -= 1
         case .longLived:
             longLivedCalls -= 1
             budget.releaseLongLivedCall()
         }
-        stream.admission = .none
     }
 
     func deadlineExpired(streamID: Int32) {
@@ -192,6 +198,15 @@ extension ServerConnectionHandler {
 
     func sweep() {
         let now = NIODeadline.now()
+        // Answers queued for a client that has not taken a byte of them for a receive timeout
+        // (it stopped reading, or never opens its window): the connection goes.
+        if let session, session.queuedBodyBytes > 0,
+           now - lastSendProgress > TimeAmount(configuration.requestReceiveTimeout) {
+            limits.record(.pendingOutboundBytes, "peer \(peer) took none of \(session.queuedBodyBytes) queued response bytes in \(configuration.requestReceiveTimeout)")
+            closing = true
+            context?.close(promise: nil)
+            return
+        }
         for (streamID, stream) in streams {
             switch stream.phase {
             case .receiving where now > stream.receiveDeadline:

@@ -48,6 +48,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var readPaused = false
     /// The client's address, for audit logs and per-peer limits.
     var peer = "unknown"
+    /// Response bytes queued in the session at the last flush, and when that figure last fell
+    /// (or was zero): a client that stops reading or never opens its window is closed by `sweep`.
+    var lastQueuedBytes = 0
+    var lastSendProgress = NIODeadline.now()
 
     init(configuration: ServerConfiguration, methods: MethodTable, dispatcher: CallDispatcher, counters: StatusCounters,
          budget: ServerBudget, limits: LimitCounters, logger: Logger) {
@@ -84,7 +88,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         idleTimer = nil
         sweepTimer?.cancel()
         sweepTimer = nil
-        for (streamID, stream) in streams { release(stream, streamID: streamID) }
+        for (streamID, stream) in streams {
+            stream.deadlineTimer?.cancel()
+            stream.context?.cancel()
+            release(stream, streamID: streamID)
+        }
         streams.removeAll()
         self.context = nil
         session = nil
@@ -102,10 +110,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         reading = true
         do {
             let events = try session.receive(buffer.readableBytesView)
-            for event in events { handle(event) }
+            for event in events {
+                if closing { break }  // closed for abuse mid-read: open nothing more
+                handle(event)
+            }
         } catch {
-            // Not HTTP/2 (garbage, HTTP/1.1), a fatal protocol error, or a header block past our
-            // frame limit: nghttp2 queued a GOAWAY where it could; send it and close.
+            // Not HTTP/2 (garbage, HTTP/1.1) or a fatal protocol error: nghttp2 queued a GOAWAY
+            // where it could; send it and close. A header block past our frame limit never
+            // reaches nghttp2: the connection just closes.
             if error.isHeaderBlockTooLong { limits.record(.headerBlock, "peer \(peer): header block of more than \(configuration.maxHeaderBlockFrames) frames") }
             logger.debug("closing connection after protocol error", metadata: ["error": "\(error)"])
             flush()
@@ -176,6 +188,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         guard writable else { return pauseReading() }
         do {
             let bytes = try session.takeOutbound()
+            let queued = session.queuedBodyBytes
+            if queued == 0 || queued < lastQueuedBytes { lastSendProgress = .now() }
+            lastQueuedBytes = queued
             if !bytes.isEmpty {
                 context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(bytes: bytes)), promise: nil)
             }

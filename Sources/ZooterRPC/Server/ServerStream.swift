@@ -12,7 +12,7 @@ final class ServerStream {
         case done
     }
 
-    /// What the call holds of the connection's in-flight shares while its handler runs.
+    /// What a call holds of the connection's in-flight shares while its handler runs.
     enum Admission {
         case none
         case work
@@ -37,7 +37,6 @@ final class ServerStream {
     var receiveDeadline: NIODeadline
     /// When the call is cut off whatever its grpc-timeout (`maxCallDuration`); nil for long-lived calls.
     var callDeadline: NIODeadline?
-    var admission = Admission.none
 
     init(maxMessageSize: Int, clientEnded: Bool, receiveDeadline: NIODeadline) {
         self.phase = .done
