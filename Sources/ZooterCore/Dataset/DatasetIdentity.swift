@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Which data a run used: the SHA-256 of the dataset's files plus the selection made from them.
 /// Computed once, when the dataset is loaded, and carried into the evaluation report, the
