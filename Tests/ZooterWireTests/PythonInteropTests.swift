@@ -91,18 +91,7 @@ struct PythonInteropTests {
     }
 
     @Test func encodingsMatchGoogleProtobuf() throws {
-        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("zooter-wire-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: temp) }
-        let protos = Self.packageRoot.appendingPathComponent("Protos").path
-        let zooter = ["common", "artifact", "router", "reward", "tagger"].map { "\(protos)/zooter/v1/\($0).proto" }
-        _ = try run(["python3", "-m", "grpc_tools.protoc", "-I", protos, "--python_out=\(temp.path)"] + zooter)
-        // health goes to the top level: a generated "grpc" package would shadow grpcio's.
-        _ = try run([
-            "python3", "-m", "grpc_tools.protoc", "-I", "\(protos)/grpc/health/v1", "--python_out=\(temp.path)",
-            "\(protos)/grpc/health/v1/health.proto",
-        ])
-        let output = try run(["python3", "-c", Self.script, temp.path])
+        let output = try runWithGeneratedModules(Self.script)
 
         var theirs: [String: [UInt8]] = [:]
         for line in output.split(separator: "\n") {
@@ -182,15 +171,7 @@ struct PythonInteropTests {
         """#
 
     @Test func everyFieldOfEveryMessageSurvivesOurDecodeAndEncode() throws {
-        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("zooter-wire-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: temp) }
-        let protos = Self.packageRoot.appendingPathComponent("Protos").path
-        let zooter = ["common", "artifact", "router", "reward", "tagger"].map { "\(protos)/zooter/v1/\($0).proto" }
-        _ = try run(["python3", "-m", "grpc_tools.protoc", "-I", protos, "--python_out=\(temp.path)"] + zooter)
-        _ = try run(["python3", "-m", "grpc_tools.protoc", "-I", "\(protos)/grpc/health/v1", "--python_out=\(temp.path)",
-                     "\(protos)/grpc/health/v1/health.proto"])
-        let output = try run(["python3", "-c", Self.everyFieldScript, temp.path])
+        let output = try runWithGeneratedModules(Self.everyFieldScript)
         var seen: Set<String> = []
         for line in output.split(separator: "\n") {
             let parts = line.split(separator: " ", omittingEmptySubsequences: false)
@@ -201,6 +182,23 @@ struct PythonInteropTests {
             #expect(try roundTrip(bytes) == bytes, "\(parts[0]): a field is lost or changed by our decode/encode")
         }
         #expect(seen == Set(Self.registry.keys), "messages in the protos vs the registry")
+    }
+
+    /// Generates Python classes from Protos/ into a temporary folder and runs `script` with that
+    /// folder as its first argument; returns what it printed.
+    private func runWithGeneratedModules(_ script: String) throws -> String {
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("zooter-wire-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: temp) }
+        let protos = Self.packageRoot.appendingPathComponent("Protos").path
+        let zooter = ["common", "artifact", "router", "reward", "tagger"].map { "\(protos)/zooter/v1/\($0).proto" }
+        _ = try run(["python3", "-m", "grpc_tools.protoc", "-I", protos, "--python_out=\(temp.path)"] + zooter)
+        // health goes to the top level: a generated "grpc" package would shadow grpcio's.
+        _ = try run([
+            "python3", "-m", "grpc_tools.protoc", "-I", "\(protos)/grpc/health/v1", "--python_out=\(temp.path)",
+            "\(protos)/grpc/health/v1/health.proto",
+        ])
+        return try run(["python3", "-c", script, temp.path])
     }
 
     private func run(_ arguments: [String]) throws -> String {
