@@ -11,10 +11,14 @@ public struct TrainPipeline {
     public let options: TrainOptions
     /// Progress lines for a person (stderr in the CLI).
     let log: (String) -> Void
+    /// Progress of long steps: (step, done, total), e.g. ("score", 120, 720). The caller draws it.
+    let progress: @Sendable (String, Int, Int) -> Void
 
-    public init(options: TrainOptions, log: @escaping (String) -> Void) {
+    public init(options: TrainOptions, log: @escaping (String) -> Void,
+                progress: @escaping @Sendable (String, Int, Int) -> Void = { _, _, _ in }) {
         self.options = options
         self.log = log
+        self.progress = progress
     }
 
     public struct Outcome: Sendable {
@@ -60,7 +64,7 @@ public struct TrainPipeline {
             report = try Evaluator.evaluate(dataset: dataset, embeddings: embeddings, configuration: configuration,
                                             datasetName: options.dataset.lastPathComponent,
                                             encoderIdentity: encoder.identity.description, observer: nil,
-                                            progress: { done, total in ProgressBar.draw(label: "evaluate", done: done, total: total) })
+                                            progress: { [progress] done, total in progress("evaluate", done, total) })
         } catch {
             throw TrainerError("evaluation failed: \(error)")
         }
@@ -100,7 +104,7 @@ public struct TrainPipeline {
                 let response = try TagResponse(wireBytes: reply.message)
                 guard response.results.count == end - start else { throw TrainerError("the tagger answered \(response.results.count) results for \(end - start) queries") }
                 tags += response.results.map { $0.tags.map(\.name) }
-                ProgressBar.draw(label: "tag", done: end, total: dataset.count)
+                progress("tag", end, dataset.count)
             }
             return tags
         }
@@ -121,7 +125,7 @@ public struct TrainPipeline {
             let journal = try openJournal(dataset: dataset.identity, scorer: "\(info?.scorer ?? "unknown")@\(info?.version ?? "unknown")")
             log("scoring \(dataset.count * dataset.experts.count) responses on \(client.addresses.count) reward replica(s); journal \(journal.url.path) has \(journal.scores.count)")
             let rewards = try await Rescorer(client: client).score(dataset, journal: journal) { done, total in
-                ProgressBar.draw(label: "score", done: done, total: total)
+                progress("score", done, total)
             }
             return (rewards, "reward-service:\(info?.scorer ?? "unknown")@\(info?.version ?? "unknown")")
         }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import ZooterCore
 
 /// `zooter-trainer evaluate`: cross-validated comparison of ZOOTER against peer routers.
@@ -62,7 +61,7 @@ struct EvaluateCommand: ParsableCommand {
         var report = try Evaluator.evaluate(dataset: data, embeddings: embeddings, configuration: configuration,
                                             datasetName: directory.lastPathComponent,
                                             encoderIdentity: embedder.identity,
-                                            progress: { done, total in bar.show(done, total) })
+                                            progress: { done, total in bar.show("folds", done, total) })
         report.elapsedSeconds = Date().timeIntervalSince(started)
         FileHandle.standardError.write(Data(String(format: "\ndone in %.1f s\n", report.elapsedSeconds ?? 0).utf8))
         if json {
@@ -71,23 +70,6 @@ struct EvaluateCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(report.markdownSummary())
-        }
-    }
-}
-
-/// A one-line progress bar on stderr.
-final class ProgressBar: Sendable {
-    private let lock = Mutex(0)
-
-    func show(_ done: Int, _ total: Int) {
-        lock.withLock { last in
-            guard done > last else { return }
-            last = done
-            let width = 30
-            let filled = total > 0 ? width * done / total : width
-            let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-                + "] \(done)/\(total) folds"
-            FileHandle.standardError.write(Data(line.utf8))
         }
     }
 }

@@ -44,9 +44,10 @@ struct TrainCommand: AsyncParsableCommand {
         options.seeds = seeds
         options.latentClusters = latentClusters
         options.adminToken = try AdminToken.resolve(file: adminTokenFile)
-        let outcome = try await TrainPipeline(options: options) { line in
+        let bar = ProgressBar()
+        let outcome = try await TrainPipeline(options: options, log: { line in
             FileHandle.standardError.write(Data("[train] \(line)\n".utf8))
-        }.run()
+        }, progress: { step, done, total in bar.show(step, done, total) }).run()
         let zooter = outcome.report.methods.first { $0.method == .zooter }
         print("""
             model \(outcome.modelVersion)\(outcome.pushed ? " (pushed to \(router ?? ""))" : "")
