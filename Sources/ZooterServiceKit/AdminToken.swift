@@ -1,4 +1,3 @@
-public import ArgumentParser
 public import Foundation
 public import ZooterRPC
 
@@ -14,10 +13,10 @@ public struct AdminToken: Sendable {
 
     let bytes: [UInt8]
 
-    public init(_ token: String) throws(ValidationError) {
+    public init(_ token: String) throws(AdminTokenError) {
         let trimmed = token.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.utf8.count >= Self.minimumLength else {
-            throw ValidationError("the admin token must have at least \(Self.minimumLength) characters (e.g. `openssl rand -hex 32`)")
+            throw AdminTokenError(description: "the admin token must have at least \(Self.minimumLength) characters (e.g. `openssl rand -hex 32`)")
         }
         bytes = Array(trimmed.utf8)
     }
@@ -27,7 +26,7 @@ public struct AdminToken: Sendable {
         if let file {
             let text: String
             do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-                throw ValidationError("cannot read the admin token file \(file): \(error.localizedDescription)")
+                throw AdminTokenError(description: "cannot read the admin token file \(file): \(error.localizedDescription)")
             }
             return try AdminToken(text)
         }
@@ -49,4 +48,10 @@ public struct AdminToken: Sendable {
         }
         return difference == 0
     }
+}
+
+/// A missing or unusable admin token: a problem with the deployment's files or environment, found
+/// at run time (not a command-line usage error, so no usage banner is printed for it).
+public struct AdminTokenError: Error, CustomStringConvertible, Sendable {
+    public let description: String
 }
