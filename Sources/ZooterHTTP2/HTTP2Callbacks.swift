@@ -56,6 +56,8 @@ enum HTTP2Callbacks {
             session.events.append(.headers(streamID: header.stream_id, fields: fields, endStream: endStream))
         case Int(NGHTTP2_DATA.rawValue):
             if endStream { session.events.append(.endOfData(streamID: header.stream_id)) }
+        case Int(NGHTTP2_PING.rawValue):
+            if header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0 { session.events.append(.pingAcknowledged) }
         case Int(NGHTTP2_GOAWAY.rawValue):
             let goaway = frame.pointee.goaway
             session.events.append(.goAway(lastStreamID: goaway.last_stream_id, errorCode: goaway.error_code))

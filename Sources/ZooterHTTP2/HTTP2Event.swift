@@ -12,4 +12,7 @@ public enum HTTP2Event: Sendable, Equatable {
     case streamClosed(streamID: Int32, errorCode: UInt32)
     /// The peer sent GOAWAY: streams above `lastStreamID` were not and will not be processed.
     case goAway(lastStreamID: Int32, errorCode: UInt32)
+    /// The peer acknowledged a PING we sent (`HTTP2Session.ping()`): it has processed every
+    /// frame we sent before it, which makes a PING a barrier.
+    case pingAcknowledged
 }

@@ -15,12 +15,12 @@ import ZooterHTTP2
         echoMethods() + [
             RPCMethod.serverStreaming("/test.Echo/Hold") { _, context, write in
                 try await write([1])
-                while !context.isCancelled { try await Task.sleep(for: .milliseconds(20)) }
+                await untilCancelled()  // open until the call is cancelled
             }.longLived(),
             RPCMethod.serverStreaming("/test.Echo/TwoThenHang") { _, _, write in
                 try await write([1])
                 try await write([2])
-                try await Task.sleep(for: .seconds(30))
+                await untilCancelled()  // a server that never sends its trailers
             },
         ]
     }
@@ -43,11 +43,11 @@ import ZooterHTTP2
             for _ in 0..<6 { streams.append(try await raw.open(grpcHeaders(path: "/test.Echo/Echo"), body: framedMessage(300 << 10))) }
             // 6 × 300 KiB on a 1 MiB budget: some are refused, the server never holds more than
             // the budget (flow control stops the client there), and the rest time out.
-            _ = try await raw.pump(for: .milliseconds(500)) { false }
+            let exhausted = String(StatusCode.resourceExhausted.rawValue)
+            #expect(try await raw.pump { streams.contains { raw.status($0) == exhausted } })
             #expect(server.budget.heldBytes <= 1 << 20)
-            #expect(streams.contains { raw.status($0) == String(StatusCode.resourceExhausted.rawValue) })
             #expect(server.limits.count(.bufferedBytesPerConnection) >= 1)
-            #expect(try await raw.pump(for: .seconds(5)) { streams.allSatisfy { raw.status($0) != nil } })
+            #expect(try await raw.pump { streams.allSatisfy { raw.status($0) != nil } })
             #expect(server.budget.heldBytes == 0, "every held byte is released once the streams end")
             await raw.close()
             try await expectStillServing(port)
@@ -61,7 +61,7 @@ import ZooterHTTP2
             let first = try await RawSession(port: port, group: group)
             let second = try await RawSession(port: port, group: group)
             let a = try await first.open(grpcHeaders(path: "/test.Echo/Echo"), body: framedMessage(700 << 10))
-            _ = try await first.pump(for: .milliseconds(300)) { false }
+            try await first.roundTrip()  // the server now holds the first request's bytes
             let b = try await second.open(grpcHeaders(path: "/test.Echo/Echo"), body: framedMessage(700 << 10))
             #expect(try await second.pump { second.status(b) != nil })
             #expect(second.status(b) == String(StatusCode.resourceExhausted.rawValue), "\(second.message(b) ?? "")")
@@ -81,7 +81,7 @@ import ZooterHTTP2
             let raw = try await RawSession(port: port, group: group)
             let headersOnly = try await raw.open(grpcHeaders(path: "/test.Echo/Echo"))
             let messageNoEnd = try await raw.open(grpcHeaders(path: "/test.Echo/Echo"), body: framedMessage(10))
-            #expect(try await raw.pump(for: .seconds(5)) { raw.status(headersOnly) != nil && raw.status(messageNoEnd) != nil })
+            #expect(try await raw.pump { raw.status(headersOnly) != nil && raw.status(messageNoEnd) != nil })
             for stream in [headersOnly, messageNoEnd] {
                 #expect(raw.status(stream) == String(StatusCode.deadlineExceeded.rawValue))
                 #expect(raw.message(stream)?.contains("did not arrive") == true)
@@ -112,15 +112,15 @@ import ZooterHTTP2
         config.maxConnectionsPerPeer = 2
         try await withTestServer(Self.methods, configuration: config) { server, port in
             let kept = [try await RawSession(port: port, group: group), try await RawSession(port: port, group: group)]
-            _ = try await kept[1].pump(for: .milliseconds(200)) { false }
+            for session in kept { try await session.roundTrip() }  // both admitted and served
             // The third is closed at accept: its first write fails, or its reads end.
             if let third = try? await RawSession(port: port, group: group) {
-                #expect(try await third.pump(for: .seconds(5)) { third.connectionClosed })
+                #expect(try await !third.pump { false } && third.connectionClosed)
                 await third.close()
             }
             #expect(server.limits.count(.connectionsPerPeer) == 1)
             for session in kept { await session.close() }
-            try await Task.sleep(for: .milliseconds(200))
+            await server.connectionsClosed(downTo: 0)  // their per-peer slots are free again
             try await expectStillServing(port)
         }
     }
@@ -161,7 +161,7 @@ import ZooterHTTP2
             } catch {
                 // The server closed the connection while we were still resetting: expected.
             }
-            #expect(try await raw.pump(for: .seconds(5)) { raw.connectionClosed })
+            #expect(try await raw.pump { raw.connectionClosed })
             #expect(raw.goAwayCode == 0xB, "ENHANCE_YOUR_CALM")
             #expect(server.limits.count(.streamResetRate) >= 1)
             await raw.close()
@@ -196,12 +196,11 @@ import ZooterHTTP2
         config.maxPendingOutboundBytes = 6 << 20
         try await withTestServer(Self.methods, configuration: config) { server, port in
             let raw = try await RawSession(port: port, group: group)
-            // 24 calls for 1 MiB responses each; the client reads nothing (no pump).
+            // 24 calls for 1 MiB responses each; the client never opens its flow-control window
+            // (the session does not consume what it reads), so the answers pile up server-side
+            // until the cap closes the connection.
             for _ in 0..<24 { try await raw.open(grpcHeaders(path: "/test.Echo/Big"), body: [0, 0, 0, 0, 1, 1], end: true) }
-            let deadline = ContinuousClock.now + .seconds(10)
-            while server.limits.count(.pendingOutboundBytes) == 0 && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            #expect(try await raw.pump { raw.connectionClosed })
             #expect(server.limits.count(.pendingOutboundBytes) == 1)
             await raw.close()
             try await expectStillServing(port)
@@ -218,7 +217,7 @@ import ZooterHTTP2
                                            settings: HTTP2Settings(initialWindowSize: 65_535, connectionWindowSize: 65_535))
             let stream = try await raw.open(grpcHeaders(path: "/test.Echo/Big"), body: [0, 0, 0, 0, 1, 1], end: true)
             // Read what comes (so the socket stays writable) but never credit it back.
-            #expect(try await raw.pump(for: .seconds(10)) { raw.connectionClosed })
+            #expect(try await raw.pump { raw.connectionClosed })
             #expect(raw.status(stream) == nil)
             #expect(server.limits.count(.pendingOutboundBytes) == 1)
             await raw.close()

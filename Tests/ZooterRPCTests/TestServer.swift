@@ -22,6 +22,14 @@ func withTestServer<T: Sendable>(
     }
 }
 
+/// Suspends until the calling task is cancelled: a handler that hangs until its call ends.
+/// (An AsyncStream that nothing feeds ends its iteration when the iterating task is cancelled.)
+func untilCancelled() async {
+    let (stream, continuation) = AsyncStream.makeStream(of: Void.self)
+    defer { continuation.finish() }
+    for await _ in stream {}
+}
+
 /// Records what handlers observed, for assertions.
 final class Observations: Sendable {
     private let state = Mutex<[String]>([])

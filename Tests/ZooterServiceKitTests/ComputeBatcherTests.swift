@@ -70,22 +70,31 @@ import ZooterServiceKit
 @Suite(.timeLimit(.minutes(1))) struct ComputeBatcherCancellationTests {
     @Test func anAbandonedBatchStopsWithinAChunk() async throws {
         let chunks = ComputeBatcherTests.Calls()
+        // The first chunk reports that it started and then holds until the caller has been
+        // cancelled: no timing decides the outcome.
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let release = DispatchSemaphore(value: 0)
         let batcher = ComputeBatcher<Int, Int>(maxBatch: 512, maxWait: .zero, maxQueuedItems: 1024, threadPool: .singleton) { items in
-            chunks.sizes.withLock { $0.append(items.count) }
-            Thread.sleep(forTimeInterval: 0.05)
+            let first = chunks.sizes.withLock { sizes in
+                sizes.append(items.count)
+                return sizes.count == 1
+            }
+            if first {
+                startedContinuation.yield()
+                release.wait()
+            }
             return items
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await batcher.run() }
             let caller = Task { try await batcher.submit(Array(0..<512)) }  // 16 chunks of 32
-            try await Task.sleep(for: .milliseconds(120))
-            caller.cancel()
+            for await _ in started { break }
+            caller.cancel()  // runs the batcher's cancellation handler before returning
+            release.signal()
             await #expect(throws: CancellationError.self) { _ = try await caller.value }
-            try await Task.sleep(for: .milliseconds(200))
             batcher.stop()
             try await group.waitForAll()
         }
-        let computed = chunks.sizes.withLock { $0.count }
-        #expect(computed < 8, "computed \(computed) of 16 chunks after the only caller left")
+        #expect(chunks.sizes.withLock { $0 } == [32], "only the chunk in progress was computed")
     }
 }

@@ -170,6 +170,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             finish(streamID, with: error)
         case .goAway:
             isUsable = false
+        case .pingAcknowledged:
+            break
         }
     }
 

@@ -27,6 +27,8 @@ public final class GRPCServer: Service, Sendable {
         var portWaiters: [CheckedContinuation<Int, any Error>] = []
         var serverChannel: (any Channel)?
         var connections: [ObjectIdentifier: any Channel] = [:]
+        /// Callers of `connectionsClosed(downTo:)`, resumed as connections close.
+        var connectionWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
         var shuttingDown = false
         var failure: (any Error)?
     }
@@ -101,6 +103,19 @@ public final class GRPCServer: Service, Sendable {
         }
         try? await group.shutdownGracefully()
         logger.info("stopped", metadata: ["calls": "\(callStatusCounts)", "limits": "\(limits.snapshot)"])
+    }
+
+    /// Returns once at most `count` connections are open (each close releases its budgets
+    /// first), for callers that must know a close has been fully processed.
+    func connectionsClosed(downTo count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if state.connections.count <= count { return true }
+                state.connectionWaiters.append((count, continuation))
+                return false
+            }
+            if now { continuation.resume() }
+        }
     }
 
     /// Calls finished so far, by status name.
@@ -183,8 +198,14 @@ public final class GRPCServer: Service, Sendable {
             throw ChannelError.ioOnClosedChannel
         }
         channel.closeFuture.whenComplete { [self] _ in
-            _ = state.withLock { $0.connections.removeValue(forKey: id) }
             budget.releaseConnection(from: peerHost)
+            let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.connections.removeValue(forKey: id)
+                let open = state.connections.count
+                defer { state.connectionWaiters.removeAll { $0.count >= open } }
+                return state.connectionWaiters.filter { $0.count >= open }.map(\.continuation)
+            }
+            ready.forEach { $0.resume() }
         }
     }
 }

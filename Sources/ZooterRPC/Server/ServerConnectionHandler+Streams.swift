@@ -39,7 +39,7 @@ extension ServerConnectionHandler {
                 release(stream, streamID: streamID)
             }
             if streams.isEmpty { lastIdleStart = .now() }
-        case .goAway:
+        case .goAway, .pingAcknowledged:
             break
         }
     }
