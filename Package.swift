@@ -93,8 +93,10 @@ let package = Package(
         .executableTarget(name: "zooter-bench-encoder", dependencies: ["ZooterCore"]),
 
         // MARK: Tests
+        // Shared by the test targets: child processes awaited without blocking a thread.
+        .target(name: "ZooterTestSupport", path: "Tests/ZooterTestSupport"),
         .testTarget(name: "ZooterHTTP2Tests", dependencies: ["ZooterHTTP2"]),
-        .testTarget(name: "ZooterWireTests", dependencies: ["ZooterWire"]),
+        .testTarget(name: "ZooterWireTests", dependencies: ["ZooterWire", "ZooterTestSupport"]),
         .testTarget(name: "ZooterCoreTests", dependencies: ["ZooterCore"]),
         .testTarget(
             name: "ZooterTaggerTests",
@@ -102,17 +104,17 @@ let package = Package(
                            .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(
             name: "ZooterEndToEndTests",
-            dependencies: ["ZooterRouter", "ZooterCore", "ZooterRPC", "ZooterWire",
+            dependencies: ["ZooterRouter", "ZooterCore", "ZooterRPC", "ZooterWire", "ZooterTestSupport",
                            "zooter-router", "zooter-reward", "zooter-tagger", "zooter-trainer"]),
         .testTarget(
             name: "ZooterServiceKitTests",
-            dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", "ZooterTestSupport", .product(name: "Logging", package: "swift-log"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(
             name: "ZooterRPCTests",
             dependencies: [
-                "ZooterRPC", "ZooterHTTP2",
+                "ZooterRPC", "ZooterHTTP2", "ZooterTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

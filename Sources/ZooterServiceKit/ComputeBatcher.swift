@@ -50,6 +50,9 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
         self.compute = compute
     }
 
+    /// Items waiting in the queue (not yet taken into a batch).
+    var queuedItemCount: Int { state.withLock { $0.queuedItems } }
+
     /// Computes `items` as part of the next batch; the outputs are in input order. A caller
     /// cancelled while its items still wait in the queue leaves it (no compute is wasted on it).
     public func submit(_ items: [Input]) async throws -> [Output] {

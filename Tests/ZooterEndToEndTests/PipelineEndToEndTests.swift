@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZooterTestSupport
 import ZooterCore
 import ZooterRPC
 @testable import ZooterRouter
@@ -48,7 +49,7 @@ import ZooterWire
         // The reward model the replicas serve.
         let fit = try ServiceProcess("zooter-trainer", ["train-reward", "--dataset", Self.dataset.path, "--out",
                                                         work.appendingPathComponent("reward").path, "--limit", "24", "--epochs", "4"] + modelArg)
-        #expect(try await fit.wait() == 0, "\(fit.output)")
+        #expect(await fit.wait() == 0, "\(fit.output)")
 
         let tagger = try ServiceProcess("zooter-tagger", ["--port", "0"] + modelArg)
         let rewardA = try ServiceProcess("zooter-reward", ["--port", "0", "--scorer", work.appendingPathComponent("reward").path, "--max-batch", "8"] + modelArg, name: "reward-a")
@@ -66,21 +67,18 @@ import ZooterWire
         // Train, rescoring through both replicas; kill replica B once scoring is under way.
         let out = work.appendingPathComponent("artifact")
         let journal = out.appendingPathComponent("scores.journal")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let trainer = try ServiceProcess("zooter-trainer", [
             "train", "--dataset", Self.dataset.path, "--out", out.path, "--limit", String(Self.limit), "--folds", "3", "--seeds", "1",
             "--tagger", "127.0.0.1:\(taggerPort)", "--reward", "127.0.0.1:\(portA),127.0.0.1:\(portB)", "--rescore",
             "--router", "127.0.0.1:\(routerPort)", "--admin-token-file", tokenFile.path,
             "--cache", work.appendingPathComponent("cache").path] + modelArg)
-        var killedAfter = -1
-        while trainer.process.isRunning {
-            let lines = (try? String(contentsOf: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0
-            if lines > 0 && killedAfter < 0 {
-                rewardB.kill(SIGKILL)
-                killedAfter = lines
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(try await trainer.wait() == 0, "\(trainer.output)")
+        // Kill B as soon as the first score is journaled: scoring is under way on both replicas.
+        // (If the trainer dies first, its exit ends the wait and the checks below say why.)
+        try await FileGrowth.waitUntilNotEmpty(journal, writerGone: { !trainer.process.isRunning })
+        rewardB.kill(SIGKILL)
+        let killedAfter = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n").count
+        #expect(await trainer.wait() == 0, "\(trainer.output)")
         #expect(killedAfter > 0 && killedAfter < Self.limit * 6, "replica B was killed mid-run (after \(killedAfter) scores)")
         // No score lost: every (query, expert) is in the journal exactly once.
         let entries = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n")
@@ -107,16 +105,11 @@ import ZooterWire
         let local = try RoutingModel.load(directory: out, encoder: encoder.identity, dimension: encoder.dimension)
         #expect(local.manifest.modelVersion == version)
         let queries = ["Write a haiku about the sea", "What is the derivative of x^2?", "Explain TCP slow start", "Give me a packing list for Iceland"]
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", ServiceProcess.root.appendingPathComponent("Tests/Interop/grpcio_route.py").path,
-                            "--port", String(routerPort), String(decoding: try JSONEncoder().encode(queries), as: UTF8.self)]
-        let pipe = Pipe()
-        python.standardOutput = pipe
-        try python.run()
-        let answerData = pipe.fileHandleForReading.readDataToEndOfFile()
-        python.waitUntilExit()
-        try #require(python.terminationStatus == 0)
+        let python = try await ChildProcess.run("/usr/bin/env", [
+            "python3", ServiceProcess.root.appendingPathComponent("Tests/Interop/grpcio_route.py").path,
+            "--port", String(routerPort), String(decoding: try JSONEncoder().encode(queries), as: UTF8.self)])
+        try #require(python.status == 0, "\(python.standardError)")
+        let answerData = Data(python.output.utf8)
         let answers = try #require(try JSONSerialization.jsonObject(with: answerData) as? [[String: Any]])
         let probabilities = local.head.probabilities(try encoder.embed(queries))
         for (index, query) in queries.enumerated() {
@@ -205,7 +198,7 @@ import ZooterWire
         // SIGTERM: each service drains and exits 0.
         for service in [tagger, rewardA, router] {
             service.kill(SIGTERM)
-            #expect(try await service.wait(timeout: .seconds(30)) == 0, "\(service.name): \(service.output.suffix(500))")
+            #expect(await service.wait() == 0, "\(service.name): \(service.output.suffix(500))")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZooterTestSupport
 
 /// Users run the services as non-root (the Dockerfile does). A socket option that needs
 /// CAP_NET_ADMIN once reset every connection of an unprivileged process, so this test starts the
@@ -10,7 +11,7 @@ import Testing
     static let nobody = "65534"
 
     /// The staged copy: executables, `*.resources` bundles and the model, readable by anyone.
-    static func stage() throws -> URL {
+    static func stage() async throws -> URL {
         let fm = FileManager.default
         let folder = fm.temporaryDirectory.appendingPathComponent("zooter-unprivileged-\(UUID().uuidString)")
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -23,7 +24,7 @@ import Testing
         }
         try fm.copyItem(at: ServiceProcess.root.appendingPathComponent("models/all-MiniLM-L6-v2"),
                         to: folder.appendingPathComponent("model"))
-        try ServiceProcess.runToEnd("/bin/chmod", ["-R", "a+rX", folder.path])
+        _ = try await ChildProcess.run("/bin/chmod", ["-R", "a+rX", folder.path])
         return folder
     }
 
@@ -37,11 +38,11 @@ import Testing
     @Test func routerServesAndTrainerCallsAsAnUnprivilegedUser() async throws {
         if geteuid() == 0 {
             // Prove that privileges really drop here before trusting a green result.
-            let probe = try ServiceProcess.runToEnd("/usr/bin/setpriv", ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", "--", "/usr/bin/id", "-u"])
+            let probe = try await ChildProcess.run("/usr/bin/setpriv", ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", "--", "/usr/bin/id", "-u"])
             try #require(probe.status == 0 && probe.output.trimmingCharacters(in: .whitespacesAndNewlines) == Self.nobody,
-                         "RUNNING AS ROOT AND CANNOT DROP PRIVILEGES (setpriv: \(probe.output)); the unprivileged path is NOT tested")
+                         "RUNNING AS ROOT AND CANNOT DROP PRIVILEGES (setpriv: \(probe.output)\(probe.standardError)); the unprivileged path is NOT tested")
         }
-        let folder = try Self.stage()
+        let folder = try await Self.stage()
         defer { try? FileManager.default.removeItem(at: folder) }
 
         let (routerProgram, routerArguments) = Self.unprivileged(
@@ -59,8 +60,8 @@ import Testing
         // A client, also unprivileged: the trainer's health probe over our gRPC client.
         let (probeProgram, probeArguments) = Self.unprivileged(
             [folder.appendingPathComponent("zooter-trainer").path, "health", "--target", "127.0.0.1:\(port)"])
-        let probe = try ServiceProcess.runToEnd(probeProgram.path, probeArguments)
-        #expect(probe.status == 0, "health check as an unprivileged client failed: \(probe.output)\nrouter: \(router.output)")
-        #expect(probe.output.contains("SERVING") || probe.output.contains("serving"), "\(probe.output)")
+        let probe = try await ChildProcess.run(probeProgram.path, probeArguments)
+        #expect(probe.status == 0, "health check as an unprivileged client failed: \(probe.output)\(probe.standardError)\nrouter: \(router.output)")
+        #expect(probe.output.contains("SERVING") || probe.output.contains("serving"), "\(probe.output)\(probe.standardError)")
     }
 }

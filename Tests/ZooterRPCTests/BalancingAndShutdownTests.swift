@@ -66,12 +66,12 @@ import ZooterRPC
             let client = try GRPCClient(target: "127.0.0.1:\(port)")
             _ = try await client.unary(path: "/test.Echo/Echo", request: [])  // connected
             async let slow = client.unary(path: "/test.Echo/Sleep", request: [30])  // 300 ms
-            try await Task.sleep(for: .milliseconds(100))
+            await observations.seen("sleeping")  // the call is in its handler
             server.beginGracefulShutdown()
             // The call that was in flight completes; the server then exits by itself.
             #expect(try await slow.message == [30])
             try await group.waitForAll()
-            #expect(observations.events == ["slept"])
+            #expect(observations.events == ["sleeping", "slept"])
             // New calls are refused now.
             await #expect { try await client.unary(path: "/test.Echo/Echo", request: []) } throws: { error in
                 (error as! RPCError).code == .unavailable

@@ -1,11 +1,13 @@
 import Logging
 import Synchronization
 import ZooterRPC
+import ZooterTestSupport
 
 /// Quiet logger for tests (libraries take a logger; tests decide it is silent).
 let quietLogger = Logger(label: "zooter.test", factory: { _ in SwiftLogNoOpLogHandler() })
 
 /// Runs a real server on 127.0.0.1:0 around `body`, then shuts it down gracefully.
+@discardableResult
 func withTestServer<T: Sendable>(
     _ methods: [RPCMethod], configuration: ServerConfiguration = ServerConfiguration(eventLoopThreads: 1),
     _ body: @Sendable (GRPCServer, Int) async throws -> T
@@ -22,19 +24,39 @@ func withTestServer<T: Sendable>(
     }
 }
 
-/// Suspends until the calling task is cancelled: a handler that hangs until its call ends.
-/// (An AsyncStream that nothing feeds ends its iteration when the iterating task is cancelled.)
-func untilCancelled() async {
-    let (stream, continuation) = AsyncStream.makeStream(of: Void.self)
-    defer { continuation.finish() }
-    for await _ in stream {}
-}
-
-/// Records what handlers observed, for assertions.
+/// Records what handlers observed, for assertions; a test can also wait for an event, so it
+/// synchronises on what happened rather than on how long it usually takes.
 final class Observations: Sendable {
-    private let state = Mutex<[String]>([])
-    func record(_ event: String) { state.withLock { $0.append(event) } }
-    var events: [String] { state.withLock { $0 } }
+    private struct State {
+        var events: [String] = []
+        var waiters: [(event: String, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+    private let state = Mutex(State())
+
+    func record(_ event: String) {
+        let ready = state.withLock { state in
+            state.events.append(event)
+            let ready = state.waiters.filter { $0.event == event }.map(\.continuation)
+            state.waiters.removeAll { $0.event == event }
+            return ready
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    var events: [String] { state.withLock { $0.events } }
+
+    /// Returns once `event` has been recorded (at once if it already was). Tests bound the wait
+    /// with their suite's time limit.
+    func seen(_ event: String) async {
+        await withCheckedContinuation { continuation in
+            let already = state.withLock { state in
+                if state.events.contains(event) { return true }
+                state.waiters.append((event, continuation))
+                return false
+            }
+            if already { continuation.resume() }
+        }
+    }
 }
 
 /// The methods of a test service, `test.Echo`, over raw bytes.
@@ -49,16 +71,15 @@ func echoMethods(_ observations: Observations = Observations()) -> [RPCMethod] {
         .unary("/test.Echo/Fail") { _, _ in
             throw RPCError(code: .invalidArgument, message: "query must not be empty — got ''")
         },
+        // Hangs until its call ends (deadline, reset, client gone), then reports how it learnt.
         .unary("/test.Echo/Slow") { _, context in
-            do {
-                try await Task.sleep(for: .seconds(30))
-            } catch {
-                observations.record("cancelled:\(context.isCancelled)")
-                throw error
-            }
-            return []
+            observations.record("started")
+            await untilCancelled()
+            observations.record("cancelled:\(context.isCancelled)")
+            throw CancellationError()
         },
         .unary("/test.Echo/Sleep") { request, _ in
+            observations.record("sleeping")
             try await Task.sleep(for: .milliseconds(Int(request.first ?? 0) * 10))
             observations.record("slept")
             return request

@@ -3,7 +3,7 @@ import NIOPosix
 import Synchronization
 import Testing
 import ZooterRPC
-import ZooterServiceKit
+@testable import ZooterServiceKit
 
 @Suite(.timeLimit(.minutes(1))) struct ComputeBatcherTests {
     final class Calls: Sendable {
@@ -40,7 +40,7 @@ import ZooterServiceKit
         let batcher = ComputeBatcher<Int, Int>(maxBatch: 2, maxWait: .zero, maxQueuedItems: 4, threadPool: .singleton) { $0 }
         // Not running: items stay queued, so the fifth item overflows the queue.
         async let first = batcher.submit([1, 2, 3, 4])
-        try await Task.sleep(for: .milliseconds(50))
+        await queued(4, in: batcher)
         await #expect { try await batcher.submit([5]) } throws: { ($0 as? RPCError)?.code == .resourceExhausted }
         batcher.stop()
         await #expect { try await batcher.submit([6]) } throws: { ($0 as? RPCError)?.code == .unavailable }
@@ -52,12 +52,12 @@ import ZooterServiceKit
     @Test func cancelledCallersLeaveTheQueue() async throws {
         let batcher = ComputeBatcher<Int, Int>(maxBatch: 4, maxWait: .zero, maxQueuedItems: 4, threadPool: .singleton) { $0 }
         let waiting = Task { try await batcher.submit([1, 2, 3, 4]) }  // fills the queue (not running)
-        try await Task.sleep(for: .milliseconds(50))
+        await queued(4, in: batcher)
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         // Its slots are free again.
         async let next = batcher.submit([5, 6, 7, 8])
-        try await Task.sleep(for: .milliseconds(50))
+        await queued(4, in: batcher)
         batcher.stop()
         try await batcher.run()
         #expect(try await next == [5, 6, 7, 8])
@@ -97,4 +97,11 @@ import ZooterServiceKit
         }
         #expect(chunks.sizes.withLock { $0 } == [32], "only the chunk in progress was computed")
     }
+}
+
+/// Waits until the batcher's queue holds `count` items: submissions are ordered by what the
+/// batcher has accepted, not by a sleep. (It yields rather than sleeps; the suite's time limit
+/// bounds it.)
+private func queued(_ count: Int, in batcher: ComputeBatcher<Int, Int>) async {
+    while batcher.queuedItemCount < count { await Task.yield() }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZooterRPC
+import ZooterTestSupport
 import ZooterServiceKit
 import ZooterWire
 
@@ -14,7 +15,7 @@ import ZooterWire
             return request
         },
         .unary("/test.Echo/Fail") { _, _ in throw RPCError(code: .invalidArgument, message: "query is empty — send text") },
-        .unary("/test.Echo/Slow") { _, _ in try await Task.sleep(for: .seconds(30)); return [] },
+        .unary("/test.Echo/Slow") { _, _ in await untilCancelled(); throw CancellationError() },
         .serverStreaming("/test.Echo/Count") { request, _, write in
             for i in 0..<Int(request.first ?? 0) { try await write([UInt8(i)]) }
         },
@@ -35,7 +36,7 @@ import ZooterWire
     @Test func grpcioClientCallsOurServer() async throws {
         let health = HealthService(services: ["test.Echo"])
         try await withTestServer(health.methods + Self.echoMethods) { port in
-            let run = try runPython("grpcio_client.py", ["--port", String(port), "--echo"])
+            let run = try await runPython("grpcio_client.py", ["--port", String(port), "--echo"])
             try #require(run.status == 0, "grpcio client failed: \(run.stderr)")
             let report = try JSONDecoder().decode(ClientReport.self, from: Data(run.stdout.utf8))
             #expect(report.health == "SERVING")
@@ -52,25 +53,12 @@ import ZooterWire
     }
 
     @Test func ourClientCallsGRPCIOServer() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/Interop/grpcio_echo_server.py").path]
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        defer {
-            try? stdin.fileHandleForWriting.close()
-            process.waitUntilExit()
-        }
-        // The server prints "PORT <n>" once it listens.
-        var line = ""
-        while !line.hasSuffix("\n") {
-            let byte = stdout.fileHandleForReading.readData(ofLength: 1)
-            try #require(!byte.isEmpty, "grpcio server exited before listening")
-            line += String(decoding: byte, as: UTF8.self)
-        }
-        let port = try #require(Int(line.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)))
+        // The server runs until its standard input closes, and prints "PORT <n>" once it listens.
+        let server = try ChildProcess(path: URL(fileURLWithPath: "/usr/bin/env"),
+                                      ["python3", repositoryRoot.appendingPathComponent("Tests/Interop/grpcio_echo_server.py").path],
+                                      name: "grpcio echo server", separateStandardError: true, keepInputOpen: true)
+        defer { server.closeInput() }
+        let port = try #require(Int(try await server.line(matching: #"PORT \d+"#).dropFirst(5)))
 
         let client = try GRPCClient(target: "127.0.0.1:\(port)")
         let health = try await client.unary(path: "/grpc.health.v1.Health/Check", request: HealthCheckRequest().wireBytes())

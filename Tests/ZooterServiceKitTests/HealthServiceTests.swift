@@ -34,7 +34,7 @@ import ZooterWire
                     if let status = try? HealthCheckResponse(wireBytes: bytes).status { seen.append(status) }
                 }
             }
-            for _ in 0..<100 where seen.values.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+            await seen.received(1)  // the watch is registered and has its first status
             health.drain()
             _ = try await watch.value  // the stream ends with OK, no deadline needed
             #expect(seen.values == [.serving, .notServing])
@@ -75,15 +75,16 @@ import ZooterWire
             let seen = StatusLog()
             let watch = Task {
                 try await client.serverStreaming(
-                    path: "/grpc.health.v1.Health/Watch", request: HealthCheckRequest(service: "svc").wireBytes(),
-                    timeout: .milliseconds(600)
+                    path: "/grpc.health.v1.Health/Watch", request: HealthCheckRequest(service: "svc").wireBytes()
                 ) { bytes in
                     if let status = try? HealthCheckResponse(wireBytes: bytes).status { seen.append(status) }
                 }
             }
-            for _ in 0..<100 where seen.values.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+            await seen.received(1)
             health.set("svc", .notServing)
-            _ = await watch.result  // ends at its deadline
+            await seen.received(2)
+            watch.cancel()  // a watch never ends by itself while the service lives
+            _ = await watch.result
             #expect(seen.values == [.serving, .notServing])
             await client.close()
         }
@@ -91,8 +92,35 @@ import ZooterWire
 }
 
 import Synchronization
+/// The statuses a Watch stream delivered; a test waits for the n-th instead of sleeping.
 final class StatusLog: Sendable {
-    private let state = Mutex<[HealthCheckResponse.ServingStatus]>([])
-    func append(_ status: HealthCheckResponse.ServingStatus) { state.withLock { $0.append(status) } }
-    var values: [HealthCheckResponse.ServingStatus] { state.withLock { $0 } }
+    private struct State {
+        var values: [HealthCheckResponse.ServingStatus] = []
+        var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+    private let state = Mutex(State())
+
+    func append(_ status: HealthCheckResponse.ServingStatus) {
+        let ready = state.withLock { state in
+            state.values.append(status)
+            let count = state.values.count
+            defer { state.waiters.removeAll { $0.count <= count } }
+            return state.waiters.filter { $0.count <= count }.map(\.continuation)
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    var values: [HealthCheckResponse.ServingStatus] { state.withLock { $0.values } }
+
+    /// Returns once `count` statuses have arrived (bounded by the suite's time limit).
+    func received(_ count: Int) async {
+        await withCheckedContinuation { continuation in
+            let already = state.withLock { state in
+                if state.values.count >= count { return true }
+                state.waiters.append((count, continuation))
+                return false
+            }
+            if already { continuation.resume() }
+        }
+    }
 }

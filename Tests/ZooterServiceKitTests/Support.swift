@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ZooterRPC
+import ZooterTestSupport
 
 let quietLogger = Logger(label: "zooter.test", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -23,17 +24,8 @@ func withTestServer<T: Sendable>(
 /// The repository root (tests run from anywhere).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// Runs a Python interop script to completion and returns its stdout.
-func runPython(_ script: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+/// Runs a Python interop script to completion (awaited, not blocking a thread).
+func runPython(_ script: String, _ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let run = try await ChildProcess.run("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent("Tests/Interop/\(script)").path] + arguments)
+    return (run.status, run.output, run.standardError)
 }

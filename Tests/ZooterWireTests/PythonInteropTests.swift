@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZooterTestSupport
 import ZooterWire
 
 /// Cross-checks our encodings against Google's protobuf runtime: classes generated at test
@@ -90,8 +91,8 @@ struct PythonInteropTests {
         ]
     }
 
-    @Test func encodingsMatchGoogleProtobuf() throws {
-        let output = try runWithGeneratedModules(Self.script)
+    @Test func encodingsMatchGoogleProtobuf() async throws {
+        let output = try await runWithGeneratedModules(Self.script)
 
         var theirs: [String: [UInt8]] = [:]
         for line in output.split(separator: "\n") {
@@ -170,8 +171,8 @@ struct PythonInteropTests {
                     print(descriptor.full_name + "#" + str(i), msg.SerializeToString(deterministic=True).hex())
         """#
 
-    @Test func everyFieldOfEveryMessageSurvivesOurDecodeAndEncode() throws {
-        let output = try runWithGeneratedModules(Self.everyFieldScript)
+    @Test func everyFieldOfEveryMessageSurvivesOurDecodeAndEncode() async throws {
+        let output = try await runWithGeneratedModules(Self.everyFieldScript)
         var seen: Set<String> = []
         for line in output.split(separator: "\n") {
             let parts = line.split(separator: " ", omittingEmptySubsequences: false)
@@ -186,39 +187,28 @@ struct PythonInteropTests {
 
     /// Generates Python classes from Protos/ into a temporary folder and runs `script` with that
     /// folder as its first argument; returns what it printed.
-    private func runWithGeneratedModules(_ script: String) throws -> String {
+    private func runWithGeneratedModules(_ script: String) async throws -> String {
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("zooter-wire-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: temp) }
         let protos = Self.packageRoot.appendingPathComponent("Protos").path
         let zooter = ["common", "artifact", "router", "reward", "tagger"].map { "\(protos)/zooter/v1/\($0).proto" }
-        _ = try run(["python3", "-m", "grpc_tools.protoc", "-I", protos, "--python_out=\(temp.path)"] + zooter)
+        _ = try await run(["python3", "-m", "grpc_tools.protoc", "-I", protos, "--python_out=\(temp.path)"] + zooter)
         // health goes to the top level: a generated "grpc" package would shadow grpcio's.
-        _ = try run([
+        _ = try await run([
             "python3", "-m", "grpc_tools.protoc", "-I", "\(protos)/grpc/health/v1", "--python_out=\(temp.path)",
             "\(protos)/grpc/health/v1/health.proto",
         ])
-        return try run(["python3", "-c", script, temp.path])
+        return try await run(["python3", "-c", script, temp.path])
     }
 
-    private func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let errText = String(decoding: err, as: UTF8.self)
+    private func run(_ arguments: [String]) async throws -> String {
+        let run = try await ChildProcess.run("/usr/bin/env", arguments)
         try #require(
-            process.terminationStatus == 0,
-            "\(arguments.prefix(3).joined(separator: " ")) failed (needs python3 with grpcio-tools; set ZOOTER_SKIP_PYTHON_INTEROP=1 to skip): \(errText)"
+            run.status == 0,
+            "\(arguments.prefix(3).joined(separator: " ")) failed (needs python3 with grpcio-tools; set ZOOTER_SKIP_PYTHON_INTEROP=1 to skip): \(run.standardError)"
         )
-        return String(decoding: out, as: UTF8.self)
+        return run.output
     }
 }
 
