@@ -32,7 +32,7 @@ import ZooterTestSupport
                                                           ServiceProcess.root.appendingPathComponent("models/all-MiniLM-L6-v2").path])
         defer { router.kill(SIGTERM) }
         let port = try await router.port()
-        let pid = router.process.processIdentifier
+        let pid = router.pid
 
         // Read right after each churn: at most the last batch of 250 connections (~4 MB at the old
         // leak's rate, far less once freed) can still be closing, the same at both readings, and

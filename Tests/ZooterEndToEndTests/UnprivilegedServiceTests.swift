@@ -51,7 +51,7 @@ import ZooterTestSupport
         defer { router.kill(SIGTERM) }
         let port = try await router.port()
         // The router process itself runs as the unprivileged user.
-        let status = try String(contentsOfFile: "/proc/\(router.process.processIdentifier)/status", encoding: .utf8)
+        let status = try String(contentsOfFile: "/proc/\(router.pid)/status", encoding: .utf8)
         if geteuid() == 0 {
             let uidLine = status.split(separator: "\n").first { $0.hasPrefix("Uid:") } ?? ""
             #expect(uidLine.split(whereSeparator: \.isWhitespace).dropFirst().allSatisfy { $0 == Self.nobody }, "\(uidLine)")

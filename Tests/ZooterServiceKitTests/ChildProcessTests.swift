@@ -18,6 +18,14 @@ import ZooterTestSupport
         #expect(run.standardError == "err\n")
     }
 
+    @Test func aSignalledChildReportsOneHundredTwentyEightPlusTheSignal() async throws {
+        let child = try ChildProcess(path: URL(fileURLWithPath: "/bin/sh"), ["-c", "echo ready; exec sleep 30"])
+        _ = try await child.line(matching: "ready")
+        child.kill(SIGTERM)
+        #expect(await child.wait() == 128 + SIGTERM)
+        #expect(!child.isRunning)
+    }
+
     @Test func aChildThatEndsBeforeTheLineIsAnError() async throws {
         let child = try ChildProcess(path: URL(fileURLWithPath: "/bin/sh"), ["-c", "echo nothing here"])
         await #expect(throws: ChildProcess.Failure.self) { try await child.port() }

@@ -1,10 +1,14 @@
 public import Foundation
+import Glibc
 import Synchronization
 
 /// A program run as a child process whose output is collected as it arrives and whose exit is
-/// awaited without blocking a thread: the test suite runs in parallel on two cores, where one
-/// `waitUntilExit()` or `readDataToEndOfFile()` holds half the cooperative pool for the whole
-/// life of the child and starves every other test.
+/// awaited without blocking a cooperative thread.
+///
+/// Started with `posix_spawn` and reaped by our own `waitpid` on a plain thread, not through
+/// Foundation's `Process`: with the suite running in parallel on two cores, `waitUntilExit()` and
+/// `readDataToEndOfFile()` held cooperative threads, and Foundation's termination monitoring
+/// (a run-loop thread reacting to SIGCHLD) sometimes never reported an exit, hanging the run.
 public final class ChildProcess: Sendable {
     /// What the child has said and whether it has ended; waiters are woken on every change.
     private final class Record: Sendable {
@@ -18,7 +22,7 @@ public final class ChildProcess: Sendable {
         private let state = Mutex(State())
 
         func opened() { state.withLock { $0.openStreams += 1 } }
-        func append(_ chunk: Data, toStandardError: Bool) {
+        func append(_ chunk: [UInt8], toStandardError: Bool) {
             change { state in
                 if chunk.isEmpty { state.openStreams -= 1 }
                 else if toStandardError { state.standardError += String(decoding: chunk, as: UTF8.self) }
@@ -28,8 +32,8 @@ public final class ChildProcess: Sendable {
         func markExited(status: Int32) { change { $0.exitStatus = status } }
 
         var output: String { state.withLock { $0.output } }
-        var exitStatus: Int32? { state.withLock { $0.exitStatus } }
         var standardError: String { state.withLock { $0.standardError } }
+        var exitStatus: Int32? { state.withLock { $0.exitStatus } }
 
         private func change(_ body: (inout State) -> Void) {
             let waiters = state.withLock { state in
@@ -63,67 +67,108 @@ public final class ChildProcess: Sendable {
         public init(_ description: String) { self.description = description }
     }
 
-    public let process: Process
+    /// Held while pipes are made and a child is spawned (see `makePipe`).
+    private static let spawnLock = NSLock()
+
+    public let pid: pid_t
     public let name: String
     private let record = Record()
-    private let input: FileHandle?
+    /// Our end of the child's standard input, when kept open (-1 otherwise).
+    private let inputFD: Mutex<Int32>
 
     /// Starts `path` with `arguments`. Standard output and error are collected together in
-    /// `output` unless `separateStandardError`; `standardInput` (if given) stays open until
-    /// `closeInput()` so a child can treat its closing as "stop".
+    /// `output` unless `separateStandardError`; with `keepInputOpen` standard input is a pipe that
+    /// stays open until `closeInput()` (a child can treat its closing as "stop"), else /dev/null.
     public init(path: URL, _ arguments: [String], name: String? = nil, currentDirectory: URL? = nil,
                 environment: [String: String]? = nil, separateStandardError: Bool = false, keepInputOpen: Bool = false) throws {
         self.name = name ?? path.lastPathComponent
-        process = Process()
-        process.executableURL = path
-        process.arguments = arguments
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        if let environment { process.environment = environment }
+        // Every descriptor of ours is close-on-exec, so no other child (spawned concurrently by
+        // another test) inherits a write end and keeps this child's output from reaching EOF.
+        // (pipe2 is not visible from Swift's Glibc: pipe + FD_CLOEXEC under the spawn lock.)
+        func makePipe() throws -> (read: Int32, write: Int32) {
+            var fds: [Int32] = [0, 0]
+            guard pipe(&fds) == 0 else { throw Failure("pipe: \(String(cString: strerror(errno)))") }
+            for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            return (fds[0], fds[1])
+        }
+        Self.spawnLock.lock()
+        defer { Self.spawnLock.unlock() }
+        let out = try makePipe()
+        let err = separateStandardError ? try makePipe() : nil
+        let input = keepInputOpen ? try makePipe() : nil
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let input { posix_spawn_file_actions_adddup2(&actions, input.read, 0) }
+        else { posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0) }
+        posix_spawn_file_actions_adddup2(&actions, out.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, err?.write ?? out.write, 2)
+        // The child starts with default signal handling, whatever the test runner ignores or blocks.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var all = sigset_t(), none = sigset_t()
+        sigfillset(&all)
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        // A working folder through coreutils' `env --chdir` (posix_spawn's chdir action is a GNU
+        // extension Swift's Glibc does not show).
+        let command = currentDirectory.map { ["/usr/bin/env", "--chdir=\($0.path)", path.path] } ?? [path.path]
+        let argv = (command + arguments).map { strdup($0) } + [nil]
+        let environmentLines = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        let envp = environmentLines.map { strdup($0) } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, command[0], &actions, &attributes, argv, envp)
+        // The child has its copies; ours of its ends go now (a failed spawn closes everything).
+        for fd in [out.write, err?.write, input?.read].compactMap({ $0 }) { close(fd) }
+        guard spawned == 0 else {
+            for fd in [out.read, err?.read, input?.write].compactMap({ $0 }) { close(fd) }
+            throw Failure("cannot start \(path.path): \(String(cString: strerror(spawned)))")
+        }
+        let spawnedPID = child
+        pid = spawnedPID
+        inputFD = Mutex(input?.write ?? -1)
+
+        // One plain thread per pipe reads to end of file, and one waits for the exit: blocking
+        // there costs no cooperative thread.
         let record = self.record
-        // One plain thread per pipe reads to end of file: blocking there costs no cooperative
-        // thread, and EOF (every writer gone) is seen exactly once.
-        func collect(_ pipe: Pipe, standardError: Bool) {
+        func collect(_ fd: Int32, standardError: Bool) {
             record.opened()
-            let handle = pipe.fileHandleForReading
-            let thread = Thread {
+            Thread {
+                var buffer = [UInt8](repeating: 0, count: 65_536)
                 while true {
-                    let chunk = handle.availableData
-                    record.append(chunk, toStandardError: standardError)
-                    if chunk.isEmpty { break }
+                    let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if count < 0 && errno == EINTR { continue }
+                    record.append(count > 0 ? Array(buffer[..<count]) : [], toStandardError: standardError)
+                    if count <= 0 { break }
                 }
-            }
-            thread.start()
+                close(fd)
+            }.start()
         }
-        let out = Pipe()
-        process.standardOutput = out
-        collect(out, standardError: false)
-        if separateStandardError {
-            let err = Pipe()
-            process.standardError = err
-            collect(err, standardError: true)
-        } else {
-            process.standardError = out
-        }
-        if keepInputOpen {
-            let pipe = Pipe()
-            process.standardInput = pipe
-            input = pipe.fileHandleForWriting
-        } else {
-            process.standardInput = FileHandle.nullDevice
-            input = nil
-        }
-        // The status is taken here: `waitUntilExit()` spins a run loop that, called off the main
-        // thread under load, can wait forever for a child that has long exited.
-        process.terminationHandler = { process in record.markExited(status: process.terminationStatus) }
-        try process.run()
+        collect(out.read, standardError: false)
+        if let err { collect(err.read, standardError: true) }
+        Thread {
+            var status: Int32 = 0
+            while waitpid(spawnedPID, &status, 0) < 0 && errno == EINTR {}
+            // Exit code, or 128 + signal as a shell reports it.
+            let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            record.markExited(status: code)
+        }.start()
     }
 
     /// Standard output (and error, unless collected separately) so far.
     public var output: String { record.output }
     public var standardError: String { record.standardError }
+    /// Whether the child has not been reaped yet.
+    public var isRunning: Bool { record.exitStatus == nil }
 
-    /// Waits for the first line of output matching `pattern` (a regular expression) and returns
-    /// the match; fails if the child ends first. Bounded by the calling suite's time limit.
+    /// Waits for the first match of `pattern` (a regular expression) in the output and returns
+    /// it; fails if the child ends first. Bounded by the calling suite's time limit.
     public func line(matching pattern: String) async throws -> String {
         let found: String? = await record.wait { output, finished in
             if let range = output.range(of: pattern, options: .regularExpression) { return String(output[range]) }
@@ -138,16 +183,22 @@ public final class ChildProcess: Sendable {
         Int(try await line(matching: #"port=\d+"#).dropFirst(5))!
     }
 
-    /// Waits for the child to exit and its output to be read to the end; its exit status.
+    /// Waits for the child to exit and its output to be read to the end; its exit status
+    /// (128 + N when signal N ended it).
     public func wait() async -> Int32 {
         await record.wait { _, finished in finished ? true : nil }
         return record.exitStatus ?? -1
     }
 
-    public func closeInput() { try? input?.close() }
+    public func closeInput() {
+        inputFD.withLock { fd in
+            if fd >= 0 { close(fd) }
+            fd = -1
+        }
+    }
 
     public func kill(_ signal: Int32 = SIGKILL) {
-        if process.isRunning { Foundation.kill(process.processIdentifier, signal) }
+        if isRunning { Glibc.kill(pid, signal) }
     }
 
     /// Runs a program to its end: its exit status, standard output and standard error.
