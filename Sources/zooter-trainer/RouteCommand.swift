@@ -19,8 +19,9 @@ struct RouteCommand: AsyncParsableCommand {
             return try RouteBatchResponse(wireBytes: reply.message)
         }
         for (query, response) in zip(queries, batch.responses) {
-            let ranking = response.ranked.map { "\($0.expert) \(String(format: "%.3f", $0.probability))" }.joined(separator: ", ")
-            print("\(query.prefix(60))\n  → \(response.chosen)\(response.fallbackUsed ? " (fallback)" : "")  [\(ranking)]  model \(response.modelVersion), \(response.totalMicros) µs")
+            let ranking = response.ranked.prefix(3).map { "\($0.expert) \(String(format: "%.3f", $0.probability))" }.joined(separator: ", ")
+            let preview = query.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            print("\(preview.prefix(72))\(preview.count > 72 ? "…" : "")\n  → \(response.chosen)\(response.fallbackUsed ? " (fallback)" : "")  [top 3: \(ranking)]  model \(response.modelVersion), \(response.totalMicros) µs")
         }
     }
 }

@@ -48,12 +48,11 @@ struct TrainCommand: AsyncParsableCommand {
         let outcome = try await TrainPipeline(options: options, log: { line in
             FileHandle.standardError.write(Data("[train] \(line)\n".utf8))
         }, progress: { step, done, total in bar.show(step, done, total) }).run()
-        let zooter = outcome.report.methods.first { $0.method == .zooter }
         print("""
             model \(outcome.modelVersion)\(outcome.pushed ? " (pushed to \(router ?? ""))" : "")
             artifact \(outcome.artifactDirectory.path)
             report   \(outcome.reportFile.path)
-            zooter mean reward \(String(format: "%.4f", zooter?.meanReward ?? .nan)), Δ vs best single \(String(format: "%+.4f", zooter?.deltaVsBestSingle ?? .nan))
+            \(outcome.report.headline())
             """)
     }
 }

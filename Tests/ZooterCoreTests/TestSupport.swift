@@ -30,6 +30,11 @@ enum TestSupport {
         FileManager.default.fileExists(atPath: modelDirectory.appendingPathComponent("model.safetensors").path)
     }
 
+    /// The development datasets (`../shared/data`); tests of them are skipped, and say so, without it.
+    static var sharedDataAvailable: Bool {
+        FileManager.default.fileExists(atPath: sharedDirectory.appendingPathComponent("data/mmlu-pro-8/routing.jsonl").path)
+    }
+
     static var goldenAvailable: Bool {
         FileManager.default.fileExists(atPath: goldenDirectory.appendingPathComponent("tokens.jsonl").path)
     }

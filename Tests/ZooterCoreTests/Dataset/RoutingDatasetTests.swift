@@ -99,7 +99,21 @@ import Testing
         #expect(a.prefix(10).identity == identity, "a limit above the size selects everything")
     }
 
-    @Test func sharedDatasetsLoadWithTheirCounts() throws {
+    @Test func shippedDatasetsLoadWithTheirCounts() throws {
+        let data = TestSupport.packageRoot.appendingPathComponent("data")
+        let sample = try RoutingDataset.load(directory: data.appendingPathComponent("mmlu-pro-sample"), keepResponses: true)
+        #expect(sample.count == 2000 && sample.experts.count == 8 && sample.hasAllRewards)
+        #expect(Set(sample.examples.compactMap(\.source)).count == 14)
+        #expect(sample.examples.allSatisfy { $0.responses == nil }, "the sample ships no model output")
+        let slice = try RoutingDataset.load(directory: data.appendingPathComponent("mmlu-pro-rescoring"), keepResponses: true)
+        #expect(slice.count == 90 && slice.experts.count == 8 && slice.hasAllRewards)
+        // The rescorer needs every expert's response, and the reward service refuses empty ones.
+        #expect(slice.examples.allSatisfy { example in slice.experts.allSatisfy { !(example.responses?[$0] ?? "").isEmpty } })
+        #expect(Set(sample.examples.map(\.id)).isDisjoint(with: slice.examples.map(\.id)))
+    }
+
+    @Test(.enabled(if: TestSupport.sharedDataAvailable, "../shared/data absent (set ZOOTER_SHARED_DIR): development datasets not checked"))
+    func sharedDatasetsLoadWithTheirCounts() throws {
         let base = TestSupport.sharedDirectory.appendingPathComponent("data")
         let alpaca = try RoutingDataset.load(directory: base.appendingPathComponent("alpaca-eval-13b"), keepResponses: false)
         #expect(alpaca.count == 805 && alpaca.experts.count == 6 && alpaca.hasAllRewards)
