@@ -104,7 +104,7 @@ let package = Package(
                            .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(
             name: "ZooterEndToEndTests",
-            dependencies: ["ZooterRouter", "ZooterCore", "ZooterRPC", "ZooterWire", "ZooterTestSupport",
+            dependencies: ["ZooterRouter", "ZooterTrainer", "ZooterCore", "ZooterRPC", "ZooterWire", "ZooterTestSupport",
                            "zooter-router", "zooter-reward", "zooter-tagger", "zooter-trainer"]),
         .testTarget(
             name: "ZooterServiceKitTests",

@@ -29,20 +29,28 @@ public struct ArtifactRoot: Sendable {
         return URL(fileURLWithPath: resolved, isDirectory: true)
     }
 
-    /// Artifact directories under the root (the root itself and its direct subfolders that hold a
-    /// manifest), newest manifest first: the order a starting router tries them in.
+    /// Artifact directories under the root, in the order a starting router tries them: first what
+    /// a `current` link names (the trainer publishes `OUT/versions/<v>` and points `OUT/current`
+    /// at it; links at the root and in its direct subfolders count), then any other folder that
+    /// holds a manifest (the root and its direct subfolders); newest manifest first within each.
     public func candidates(manifestFile: String) -> [URL] {
         let fm = FileManager.default
-        var found: [(url: URL, modified: Date)] = []
         let children = (try? fm.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)) ?? []
-        for directory in [url] + children {
-            let manifest = directory.appendingPathComponent(manifestFile)
-            guard let attributes = try? fm.attributesOfItem(atPath: manifest.path),
-                  let modified = attributes[.modificationDate] as? Date,
-                  (try? resolve(directory.path)) != nil else { continue }
-            found.append((directory, modified))
+        func withManifest(_ directories: [URL]) -> [URL] {
+            var found: [(url: URL, modified: Date)] = []
+            for directory in directories {
+                // Resolved (and confined) first: a link to outside the root is not a candidate.
+                guard let resolved = try? resolve(directory.path),
+                      let attributes = try? fm.attributesOfItem(atPath: resolved.appendingPathComponent(manifestFile).path),
+                      let modified = attributes[.modificationDate] as? Date,
+                      !found.contains(where: { $0.url == resolved }) else { continue }
+                found.append((resolved, modified))
+            }
+            return found.sorted { $0.modified > $1.modified }.map(\.url)
         }
-        return found.sorted { $0.modified > $1.modified }.map(\.url)
+        let current = withManifest(([url] + children).map { $0.appendingPathComponent("current") })
+        let others = withManifest([url] + children).filter { !current.contains($0) }
+        return current + others
     }
 
     private static func realPath(_ path: String) -> String? {

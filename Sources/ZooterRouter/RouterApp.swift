@@ -30,11 +30,12 @@ public struct RouterApp: Sendable {
         if let path = routerOptions.artifact {
             router.install(try RoutingModel.load(directory: URL(fileURLWithPath: path), encoder: encoder.identity, dimension: encoder.dimension))
         } else if let artifactRoot {
-            // The newest artifact that validates; a broken or foreign one is logged and skipped.
+            // The current artifact (else the newest) that validates; a broken or foreign one is
+            // logged and skipped.
             for directory in artifactRoot.candidates(manifestFile: RoutingModel.manifestFile) {
                 do {
                     router.install(try RoutingModel.load(directory: directory, encoder: encoder.identity, dimension: encoder.dimension))
-                    logger.info("loaded the newest valid artifact under --artifact-root", metadata: ["artifact": "\(directory.path)"])
+                    logger.info("loaded the current valid artifact under --artifact-root", metadata: ["artifact": "\(directory.path)"])
                     break
                 } catch {
                     logger.warning("skipping an invalid artifact", metadata: ["artifact": "\(directory.path)", "error": "\(error)"])

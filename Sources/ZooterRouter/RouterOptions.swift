@@ -4,11 +4,11 @@ public import ZooterServiceKit
 
 /// Options of zooter-router beyond the shared server and encoder options.
 public struct RouterOptions: ParsableArguments, Sendable {
-    @Option(help: "An artifact directory to load at startup (otherwise the newest valid one under --artifact-root, or wait for LoadModel).")
+    @Option(help: "An artifact directory to load at startup (otherwise the current valid one under --artifact-root, or wait for LoadModel).")
     public var artifact: String?
 
     @Option(name: .customLong("artifact-root"),
-            help: "The only folder LoadModel's artifact_path may point into; at startup the newest valid artifact there is loaded.")
+            help: "The only folder LoadModel's artifact_path may point into; at startup the artifact a `current` link there (or in a subfolder) names is loaded, else the newest valid one.")
     public var artifactRoot: String?
 
     @Option(name: .customLong("admin-token-file"),

@@ -75,10 +75,12 @@ public struct TrainPipeline {
         let artifact = try ArtifactBuilder(dataset: dataset, encoder: encoder,
                                            fitted: fitted, report: report, rewardSource: rewardSource,
                                            tagger: options.tagger == nil ? "dataset" : "zooter-taxonomy").build()
-        let reportFile = options.out.appendingPathComponent("report.json")
-        try ArtifactBuilder.write(artifact, report: report, to: options.out)
         let version = artifact.manifest?.modelVersion ?? ""
-        log("artifact \(version) written to \(options.out.path) (\(fitted.selection))")
+        let directory = try ArtifactPublisher.publish(version: version, under: options.out) { folder in
+            try ArtifactBuilder.write(artifact, report: report, to: folder)
+        }
+        let reportFile = directory.appendingPathComponent("report.json")
+        log("artifact \(version) written to \(directory.path), now \(options.out.appendingPathComponent(ArtifactPublisher.currentLink).path) (\(fitted.selection))")
 
         var pushed = false
         if let router = options.router {
@@ -86,7 +88,7 @@ public struct TrainPipeline {
             pushed = true
             log("pushed \(version) to the router at \(router)")
         }
-        return Outcome(artifactDirectory: options.out, reportFile: reportFile, modelVersion: version, report: report, pushed: pushed)
+        return Outcome(artifactDirectory: directory, reportFile: reportFile, modelVersion: version, report: report, pushed: pushed)
     }
 
     /// Tags from the tagger (which also passes the dataset's own source and tags through), or the
