@@ -11,6 +11,8 @@ import ZooterWire
 /// exponential backoff. Results are journaled as they arrive, so nothing scored is ever lost.
 public struct Rescorer: Sendable {
     public var batchSize = 24
+    /// Batches in flight: at least this many, and two per replica the client currently knows
+    /// (it re-resolves its target, so replicas added during a run get work too).
     public var concurrency = 4
     public var maxAttempts = 8
     public var callTimeout: Duration = .seconds(60)
@@ -50,16 +52,20 @@ public struct Rescorer: Sendable {
             }))
         }
         var next = 0
+        var running = 0
         var done = total - pending.count
         try await withThrowingTaskGroup(of: (Job, ScoreResponse).self) { group in
             func launch() {
-                guard next < jobs.count else { return }
-                let job = jobs[next]
-                next += 1
-                group.addTask { (job, try await self.send(job)) }
+                while next < jobs.count && running < max(concurrency, 2 * client.addresses.count) {
+                    let job = jobs[next]
+                    next += 1
+                    running += 1
+                    group.addTask { (job, try await self.send(job)) }
+                }
             }
-            for _ in 0..<concurrency { launch() }
+            launch()
             while let (job, response) = try await group.next() {
+                running -= 1
                 guard response.results.count == job.keys.count, response.results.allSatisfy({ $0.reward.isFinite }),
                       response.results.map(\.id) == job.request.pairs.map(\.id) else {
                     throw TrainerError("a reward replica answered \(response.results.count) scores for \(job.keys.count) pairs (out of order, or non-finite)")

@@ -1,13 +1,51 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 import Testing
 import ZooterHTTP2
-import ZooterRPC
+@testable import ZooterRPC
 
 @Suite(.timeLimit(.minutes(1))) struct BalancingAndShutdownTests {
     /// A method that answers with a server's own tag, to see where calls land.
+    /// The tags of the servers `calls` round-robin calls reached.
+    static func tags(_ client: GRPCClient, calls: Int) async throws -> Set<UInt8> {
+        var seen = Set<UInt8>()
+        for _ in 0..<calls { seen.insert(try await client.unary(path: "/test.Echo/Who", request: []).message[0]) }
+        return seen
+    }
+
     static func tagged(_ tag: UInt8) -> [RPCMethod] {
         [.unary("/test.Echo/Who") { _, _ in [tag] }]
+    }
+
+    /// A name in front of replicas is resolved again: replicas that appear get calls, replicas
+    /// that vanish stop getting them, and a failed lookup keeps the working set.
+    @Test func reresolvingFollowsReplicasAsTheyComeAndGo() async throws {
+        try await withTestServer(Self.tagged(1)) { _, portA in
+            try await withTestServer(Self.tagged(2)) { _, portB in
+                let dns = FakeDNS([("127.0.0.1", portA)])
+                let client = GRPCClient(endpoints: [("127.0.0.1", portA)], configuration: ClientConfiguration(reresolveInterval: nil),
+                                        target: "replicas:1", resolver: dns.resolver)
+                let onlyA = try await Self.tags(client, calls: 4)
+                #expect(onlyA == [1])
+                dns.answer.withLock { $0 = [("127.0.0.1", portA), ("127.0.0.1", portB)] }  // scaled up
+                await client.refreshAddresses()
+                #expect(client.addresses == ["127.0.0.1:\(portA)", "127.0.0.1:\(portB)"])
+                let both = try await Self.tags(client, calls: 4)
+                #expect(both == [1, 2])
+                dns.answer.withLock { $0 = nil }  // DNS hiccup: keep what works
+                await client.refreshAddresses()
+                #expect(client.addresses.count == 2)
+                dns.answer.withLock { $0 = [("127.0.0.1", portB)] }  // A went away
+                await client.refreshAddresses()
+                #expect(client.addresses == ["127.0.0.1:\(portB)"])
+                let onlyB = try await Self.tags(client, calls: 4)
+                #expect(onlyB == [2])
+                await client.close()
+            }
+        }
+        #expect(GRPCClient.namesHosts("reward:50071") && GRPCClient.namesHosts("10.0.0.1:1, reward:2"))
+        #expect(!GRPCClient.namesHosts("127.0.0.1:1,[::1]:2"))
     }
 
     @Test func roundRobinSpreadsCallsOverAllAddresses() async throws {
@@ -114,6 +152,19 @@ import ZooterRPC
             #expect(codes.filter { $0 == .ok }.count == 2)
             #expect(codes.filter { $0 == .resourceExhausted }.count == 4)
             await client.close()
+        }
+    }
+}
+
+/// A name whose addresses a test sets; nil makes the lookup fail.
+final class FakeDNS: Sendable {
+    let answer: Mutex<[(host: String, port: Int)]?>
+    init(_ endpoints: [(host: String, port: Int)]) { answer = Mutex(endpoints) }
+
+    var resolver: GRPCClient.Resolver {
+        { [answer = self] _ throws(RPCError) in
+            guard let endpoints = answer.answer.withLock({ $0 }) else { throw RPCError(code: .unavailable, message: "lookup failed") }
+            return endpoints
         }
     }
 }

@@ -10,11 +10,17 @@ public struct ClientConfiguration: Sendable {
     public var defaultTimeout: Duration?
     /// Event loop threads the client owns.
     public var eventLoopThreads: Int
+    /// How often host names in the target are resolved again, so replicas added behind one DNS
+    /// name (compose `--scale`, a Kubernetes headless Service) get calls and removed ones stop
+    /// getting them; nil resolves once. Targets of numeric addresses only are never re-resolved.
+    public var reresolveInterval: Duration?
 
     public init(
         maxReceiveMessageSize: Int = 4 << 20, maxSendMessageSize: Int = 4 << 20,
-        connectTimeout: Duration = .seconds(5), defaultTimeout: Duration? = nil, eventLoopThreads: Int = 1
+        connectTimeout: Duration = .seconds(5), defaultTimeout: Duration? = nil, eventLoopThreads: Int = 1,
+        reresolveInterval: Duration? = .seconds(30)
     ) {
+        self.reresolveInterval = reresolveInterval
         self.maxReceiveMessageSize = maxReceiveMessageSize
         self.maxSendMessageSize = maxSendMessageSize
         self.connectTimeout = connectTimeout

@@ -7,11 +7,18 @@ import Synchronization
 /// round-robin over the addresses, and failover to the next address on UNAVAILABLE.
 ///
 /// `target` is a comma-separated list of `host:port`; a host name expands to every address it
-/// resolves to, so one DNS name in front of N replicas spreads the load over all of them.
+/// resolves to, so one DNS name in front of N replicas spreads the load over all of them, and is
+/// resolved again every `reresolveInterval` so the set follows replicas as they come and go.
 public final class GRPCClient: Sendable {
+    public typealias Resolver = @Sendable (String) throws(RPCError) -> [(host: String, port: Int)]
+
     public let configuration: ClientConfiguration
-    let subchannels: [Subchannel]
     let group: MultiThreadedEventLoopGroup
+    private let addressSet: Mutex<[Subchannel]>
+    /// What the address set is refreshed from: the target and how to resolve it (nil: fixed).
+    private let target: String?
+    private let resolver: Resolver
+    private let refresher = Mutex<RepeatedTask?>(nil)
     private let next = Atomic<Int>(0)
     /// Set by `close()`: later calls fail at once instead of waiting on stopped event loops.
     private let closed = Atomic<Bool>(false)
@@ -19,17 +26,26 @@ public final class GRPCClient: Sendable {
     /// A client the caller must `close()`; prefer `withClient(target:_:)`, which cannot leak and
     /// does not block the caller while resolving host names.
     public convenience init(target: String, configuration: ClientConfiguration = ClientConfiguration()) throws(RPCError) {
-        self.init(endpoints: try GRPCClient.resolve(target), configuration: configuration)
+        self.init(endpoints: try GRPCClient.resolve(target), configuration: configuration, target: target)
     }
 
-    init(endpoints: [(host: String, port: Int)], configuration: ClientConfiguration) {
+    init(endpoints: [(host: String, port: Int)], configuration: ClientConfiguration, target: String? = nil,
+         resolver: @escaping Resolver = { target throws(RPCError) in try GRPCClient.resolve(target) }) {
         self.configuration = configuration
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         self.group = group
-        self.subchannels = endpoints.map {
+        self.target = target
+        self.resolver = resolver
+        self.addressSet = Mutex(endpoints.map {
             Subchannel(host: $0.host, port: $0.port, group: group, connectTimeout: configuration.connectTimeout)
+        })
+        if let target, let interval = configuration.reresolveInterval, Self.namesHosts(target) {
+            startRefreshing(every: interval)
         }
     }
+
+    /// The backends calls are spread over now.
+    var subchannels: [Subchannel] { addressSet.withLock { $0 } }
 
     /// The `host:port` addresses this client spreads calls over.
     public var addresses: [String] { subchannels.map(\.address) }
@@ -69,6 +85,7 @@ public final class GRPCClient: Sendable {
         let deadline = (timeout ?? configuration.defaultTimeout).map { ContinuousClock.now + $0 }
         let first = next.add(1, ordering: .relaxed).oldValue
         var lastError = RPCError(code: .unavailable, message: "no address to call")
+        let subchannels = self.subchannels  // one snapshot per call: a refresh may replace the set
         for offset in 0..<subchannels.count {
             let subchannel = subchannels[(first + offset) % subchannels.count]
             let remaining = deadline.map { $0 - ContinuousClock.now }
@@ -112,9 +129,54 @@ public final class GRPCClient: Sendable {
         }
     }
 
+    /// Resolves the target again and adopts the result: new addresses get a subchannel, vanished
+    /// ones are closed (a call on one fails over to the others). A failed lookup keeps the
+    /// current set: a DNS hiccup must not empty a working client.
+    func refreshAddresses() async {
+        guard let target, !closed.load(ordering: .relaxed) else { return }
+        let resolver = self.resolver
+        guard let endpoints = try? await NIOThreadPool.singleton.runIfActive({ try resolver(target) }), !endpoints.isEmpty else { return }
+        let removed = addressSet.withLock { current -> [Subchannel] in
+            let updated = endpoints.map { endpoint in
+                current.first { $0.host == endpoint.host && $0.port == endpoint.port }
+                    ?? Subchannel(host: endpoint.host, port: endpoint.port, group: group, connectTimeout: configuration.connectTimeout)
+            }
+            defer { current = updated }
+            return current.filter { old in !updated.contains { $0 === old } }
+        }
+        for subchannel in removed { await subchannel.close() }
+    }
+
+    private func startRefreshing(every interval: Duration) {
+        let loop = group.next()
+        let (seconds, attoseconds) = interval.components
+        let delay = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let task = loop.scheduleRepeatedAsyncTask(initialDelay: delay, delay: delay) { [weak self] _ in
+            let promise = loop.makePromise(of: Void.self)
+            promise.completeWithTask { await self?.refreshAddresses() }
+            return promise.futureResult
+        }
+        refresher.withLock { $0 = task }
+    }
+
+    /// Whether the target names a host (numeric addresses never change, so need no refresh).
+    static func namesHosts(_ target: String) -> Bool {
+        target.split(separator: ",").contains { part in
+            let text = part.trimmingCharacters(in: .whitespaces)
+            guard let colon = text.lastIndex(of: ":") else { return false }
+            var host = String(text[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            return !host.isEmpty && !isNumericAddress(host)
+        }
+    }
+
     /// Closes every connection and the client's event loops.
     public func close() async {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
+        refresher.withLock { task in
+            task?.cancel()
+            task = nil
+        }
         for subchannel in subchannels { await subchannel.close() }
         try? await group.shutdownGracefully()
     }
