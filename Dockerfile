@@ -32,7 +32,8 @@ RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       libnghttp2-14 libprotobuf-c1 \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 zooter
+ && groupadd --system --gid 10001 zooter && useradd --system --uid 10001 --gid 10001 zooter \
+ && mkdir -p /artifacts /work && chown zooter /artifacts /work   # Docker copies this owner into a new named volume
 COPY --from=builder /out/bin/ /usr/local/bin/
 COPY --from=builder /out/models/ /opt/zooter/models/
 USER zooter
