@@ -19,8 +19,10 @@ import ZooterTestSupport
         let wanted = try fm.contentsOfDirectory(atPath: bin.path).filter {
             $0 == "zooter-router" || $0 == "zooter-trainer" || $0.hasSuffix(".resources")
         }
-        for name in wanted {
-            try fm.copyItem(at: bin.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        try ChildProcess.withoutSpawning {  // else executing a copy can fail with ETXTBSY
+            for name in wanted {
+                try fm.copyItem(at: bin.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+            }
         }
         try fm.copyItem(at: ServiceProcess.root.appendingPathComponent("models/all-MiniLM-L6-v2"),
                         to: folder.appendingPathComponent("model"))
