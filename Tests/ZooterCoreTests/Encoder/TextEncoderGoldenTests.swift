@@ -12,7 +12,7 @@ struct TextEncoderGoldenTests {
     static let layerTolerance: Float = 1e-4
 
     @Test(.enabled(if: TestSupport.modelAvailable && TestSupport.goldenAvailable,
-                   "model folder or golden data absent"))
+                   "model folder or ../shared/golden absent (set ZOOTER_SHARED_DIR): golden parity not checked"))
     func everyGoldenEmbeddingWithinGate() throws {
         let encoder = try #require(TestSupport.encoder)
         let texts = try TestSupport.goldenTexts()
@@ -38,7 +38,7 @@ struct TextEncoderGoldenTests {
     }
 
     @Test(.enabled(if: TestSupport.modelAvailable && TestSupport.goldenAvailable,
-                   "model folder or golden data absent"))
+                   "model folder or ../shared/golden absent (set ZOOTER_SHARED_DIR): golden parity not checked"))
     func layerHiddenStatesMatchGolden() throws {
         let encoder = try #require(TestSupport.encoder)
         let golden = try TestSupport.floats("layers.f32")
@@ -60,7 +60,7 @@ struct TextEncoderGoldenTests {
     }
 
     @Test(.enabled(if: TestSupport.modelAvailable && TestSupport.goldenAvailable,
-                   "model folder or golden data absent"))
+                   "model folder or ../shared/golden absent (set ZOOTER_SHARED_DIR): golden parity not checked"))
     func paddedMixedLengthBatchEqualsOneAtATime() throws {
         let encoder = try #require(TestSupport.encoder)
         let tokens = try TestSupport.goldenTokens()

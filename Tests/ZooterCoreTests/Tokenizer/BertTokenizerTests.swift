@@ -6,7 +6,7 @@ import Testing
 struct BertTokenizerTests {
     /// Every one of the 344 golden rows must match exactly, truncated at 256 and untruncated.
     @Test(.enabled(if: TestSupport.modelAvailable && TestSupport.goldenAvailable,
-                   "model folder or golden data absent"))
+                   "model folder or ../shared/golden absent (set ZOOTER_SHARED_DIR): golden parity not checked"))
     func goldenTokenIDsMatchExactly() throws {
         let encoder = try #require(TestSupport.encoder)
         let texts = try TestSupport.goldenTexts()

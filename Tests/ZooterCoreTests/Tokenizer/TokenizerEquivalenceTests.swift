@@ -34,7 +34,7 @@ struct TokenizerEquivalenceTests {
     }
 
     @Test(.enabled(if: TestSupport.modelAvailable && TestSupport.goldenAvailable,
-                   "model folder or golden data absent"))
+                   "model folder or ../shared/golden absent (set ZOOTER_SHARED_DIR): golden parity not checked"))
     func goldenTextsMatchReference() throws {
         let tokenizer = try #require(Self.tokenizer)
         let reference = ReferenceTokenizer(tokenizer)

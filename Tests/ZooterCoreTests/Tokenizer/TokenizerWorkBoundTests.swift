@@ -59,7 +59,7 @@ struct TokenizerWorkBoundTests {
     }
 
     @Test(.enabled(if: TestSupport.modelAvailable && TestSupport.goldenAvailable,
-                   "model folder or golden data absent"))
+                   "model folder or ../shared/golden absent (set ZOOTER_SHARED_DIR): golden parity not checked"))
     func goldenTextLookupsPerCharacterAreBounded() throws {
         let tokenizer = try #require(Self.tokenizer)
         let golden = try TestSupport.goldenTexts().map(\.text).joined(separator: "\n")
