@@ -61,8 +61,17 @@ import Testing
         let plain = root.appendingPathComponent("plain")
         try FileManager.default.createDirectory(at: plain, withIntermediateDirectories: true)
         try writeManifest("plain")(plain)
+        // Hostile or broken links are not followed: `current` at the root pointing outside it (at a
+        // folder with a valid-looking manifest), and a dangling `current` in another subfolder.
+        let outside = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try writeManifest("outside")(outside)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("current").path, withDestinationPath: outside.path)
+        let dangling = root.appendingPathComponent("dangling")
+        try FileManager.default.createDirectory(at: dangling, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dangling.appendingPathComponent("current").path, withDestinationPath: "versions/none")
         let candidates = try ArtifactRoot(root.path).candidates(manifestFile: "manifest.binpb")
         #expect(candidates.map(\.lastPathComponent) == ["v1", "plain"])
-        #expect(candidates.first?.deletingLastPathComponent().deletingLastPathComponent().lastPathComponent == v1.deletingLastPathComponent().deletingLastPathComponent().lastPathComponent)
+        #expect(candidates.first?.path.hasSuffix("/router-model/versions/\(v1.lastPathComponent)") == true)
     }
 }
