@@ -52,6 +52,21 @@ public struct ServerOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     public var logLevel = "info"
 
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve gRPC over TLS (needs --tls-key).")
+    public var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert (unencrypted).")
+    public var tlsKey: String?
+
+    @Option(name: .customLong("tls-client-ca"), help: "PEM CA bundle: require client certificates issued by it (mutual TLS).")
+    public var tlsClientCA: String?
+
+    @Option(name: .customLong("tls-reload-seconds"), help: "Check the TLS files for changes this often and reload them (0: only on SIGHUP).")
+    public var tlsReloadSeconds = 60
+
+    @Flag(help: "Serve unencrypted h2c on a non-loopback --host (inside a network that is trusted or encrypted by other means).")
+    public var plaintext = false
+
     public init() {}
 
     public var serverConfiguration: ServerConfiguration {
@@ -67,6 +82,10 @@ public struct ServerOptions: ParsableArguments, Sendable {
         if let maxBufferedBytes { configuration.maxBufferedBytesTotal = maxBufferedBytes }
         configuration.requestReceiveTimeout = .seconds(requestReceiveSeconds)
         configuration.maxCallDuration = .seconds(maxCallSeconds)
+        if let tlsCert, let tlsKey {
+            configuration.tls = ServerTLS(certificateChainPath: tlsCert, privateKeyPath: tlsKey, clientCAPath: tlsClientCA,
+                                          reloadInterval: tlsReloadSeconds > 0 ? .seconds(tlsReloadSeconds) : nil)
+        }
         return configuration
     }
 
@@ -83,6 +102,14 @@ public struct ServerOptions: ParsableArguments, Sendable {
         ]
         for (flag, value) in positive where value <= 0 { throw ValidationError("\(flag) must be positive") }
         guard drainSeconds >= 0 else { throw ValidationError("--drain-seconds must be 0 or more") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsClientCA != nil && tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
+        guard tlsReloadSeconds >= 0 else { throw ValidationError("--tls-reload-seconds must be 0 or more") }
+        if plaintext && tlsCert != nil { throw ValidationError("--plaintext and --tls-cert contradict each other") }
+        // Plaintext only when asked for: off loopback, unencrypted serving must be chosen.
+        if tlsCert == nil && !plaintext && !NetworkAddress.isLoopback(host) {
+            throw ValidationError("--host \(host) is reachable from other machines: pass --tls-cert and --tls-key, or --plaintext to serve unencrypted h2c")
+        }
         if let perConnection = maxBufferedBytesPerConnection, perConnection < maxMessageBytes {
             throw ValidationError("--max-buffered-bytes-per-connection must be at least --max-message-bytes (\(maxMessageBytes))")
         }

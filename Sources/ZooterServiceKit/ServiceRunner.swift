@@ -12,9 +12,12 @@ public enum ServiceRunner {
     /// Runs services together. On SIGTERM they stop in reverse order, so list the gRPC server
     /// last: it drains its calls first, then the batchers and pools behind it stop.
     public static func run(_ services: [any Service], logger: Logger) async throws {
+        let tlsServers = services.compactMap { $0 as? GRPCServer }.filter { $0.configuration.tls != nil }
+        // First, so it stops last; with no TLS server, SIGHUP keeps its default (terminate).
+        let reloader: [any Service] = tlsServers.isEmpty ? [] : [TLSReloadOnHangup(servers: tlsServers, logger: logger)]
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: services.map { .init(service: $0) },
+                services: (reloader + services).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

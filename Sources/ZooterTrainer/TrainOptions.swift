@@ -1,5 +1,6 @@
 public import Foundation
 public import ZooterServiceKit
+public import ZooterRPC
 
 /// What `zooter-trainer train` was asked to do.
 public struct TrainOptions: Sendable {
@@ -25,6 +26,8 @@ public struct TrainOptions: Sendable {
     /// for the tagger's latent tags (`zooter-tagger --centroids`); 0 = none.
     public var latentClusters = 0
     public var cacheDirectory: URL
+    /// How to connect to the tagger, reward replicas and router (TLS or plaintext).
+    public var client = ClientConfiguration()
 
     public init(dataset: URL, out: URL, modelDirectory: URL, threads: Int, cacheDirectory: URL) {
         self.dataset = dataset

@@ -97,7 +97,7 @@ public struct TrainPipeline {
         let own = dataset.examples.map { example in (example.source.map { [$0] } ?? []) + example.tags }
         guard let tagger = options.tagger else { return own }
         log("tagging \(dataset.count) queries with the tagger at \(tagger)")
-        return try await GRPCClient.withClient(target: tagger) { client in
+        return try await GRPCClient.withClient(target: tagger, configuration: options.client) { client in
             var tags: [[String]] = []
             for start in stride(from: 0, to: dataset.count, by: 128) {
                 let end = min(start + 128, dataset.count)
@@ -121,7 +121,7 @@ public struct TrainPipeline {
             return ((0..<dataset.count).map { row in (0..<dataset.experts.count).map { table[row, $0] } }, "dataset")
         }
         guard let reward = options.reward else { throw TrainerError("--rescore needs --reward host:port[,host:port...]") }
-        return try await GRPCClient.withClient(target: reward) { client in
+        return try await GRPCClient.withClient(target: reward, configuration: options.client) { client in
             let info = try? RewardInfoResponse(wireBytes: try await client.unary(
                 path: "/zooter.v1.RewardScorer/Info", request: RewardInfoRequest().wireBytes(), timeout: .seconds(10)).message)
             let journal = try openJournal(dataset: dataset.identity, scorer: "\(info?.scorer ?? "unknown")@\(info?.version ?? "unknown")")
@@ -159,7 +159,7 @@ public struct TrainPipeline {
         for address in addresses {
             let outcome: Result<LoadModelResponse, any Error>
             do {
-                outcome = .success(try await GRPCClient.withClient(target: address) { client in
+                outcome = .success(try await GRPCClient.withClient(target: address, configuration: options.client) { client in
                     let reply = try await client.unary(path: "/zooter.v1.Router/LoadModel",
                                                        request: LoadModelRequest(source: .artifact(artifact)).wireBytes(),
                                                        metadata: metadata, timeout: .seconds(60))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ZooterRPC
+import ZooterServiceKit
 import ZooterWire
 
 /// `zooter-trainer health`: a gRPC health probe for container health checks (exit 0 = SERVING).
@@ -16,10 +17,16 @@ struct HealthCommand: AsyncParsableCommand {
     @Option(name: .customLong("timeout-ms"), help: "Deadline for the check.")
     var timeoutMilliseconds = 2000
 
+    @OptionGroup(title: "Connecting to the service") var security: ClientSecurityOptions
+
+    func validate() throws {
+        _ = try security.configuration(for: [target])
+    }
+
     func run() async throws {
         let outcome: Result<HealthCheckResponse.ServingStatus, any Error>
         do {
-            outcome = .success(try await GRPCClient.withClient(target: target) { client in
+            outcome = .success(try await GRPCClient.withClient(target: target, configuration: try security.configuration(for: [target])) { client in
                 let reply = try await client.unary(
                     path: "/grpc.health.v1.Health/Check", request: HealthCheckRequest(service: service).wireBytes(),
                     timeout: .milliseconds(timeoutMilliseconds))

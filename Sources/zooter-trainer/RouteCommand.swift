@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ZooterRPC
+import ZooterServiceKit
 import ZooterWire
 
 /// `zooter-trainer route`: asks a router where queries should go (a client for people and scripts).
@@ -12,9 +13,15 @@ struct RouteCommand: AsyncParsableCommand {
     @Option(name: .customLong("cost-weight"), help: "λ: trade probability against expert cost.") var costWeight = 0.0
     @Argument(help: "Queries to route.") var queries: [String]
 
+    @OptionGroup(title: "Connecting to the service") var security: ClientSecurityOptions
+
+    func validate() throws {
+        _ = try security.configuration(for: [router])
+    }
+
     func run() async throws {
         let request = RouteBatchRequest(requests: queries.map { RouteRequest(query: $0, costWeight: costWeight) })
-        let batch = try await GRPCClient.withClient(target: router) { client in
+        let batch = try await GRPCClient.withClient(target: router, configuration: try security.configuration(for: [router])) { client in
             let reply = try await client.unary(path: "/zooter.v1.Router/RouteBatch", request: request.wireBytes(), timeout: .seconds(30))
             return try RouteBatchResponse(wireBytes: reply.message)
         }

@@ -25,7 +25,10 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(name: .customLong("latent-clusters"), help: "Also fit K k-means centroids for the tagger's latent tags (0 = none).") var latentClusters = 0
     @Option(name: .customLong("admin-token-file"), help: "Read the router's admin token from this file (or set ZOOTER_ADMIN_TOKEN).") var adminTokenFile: String?
 
+    @OptionGroup(title: "Connecting to the services") var security: ClientSecurityOptions
+
     func validate() throws {
+        _ = try security.configuration(for: [tagger, reward, router])
         if let limit, limit < folds { throw ValidationError("--limit must be at least --folds (\(folds))") }
         if rescore && reward == nil { throw ValidationError("--rescore needs --reward host:port[,host:port...]") }
         guard folds >= 2, seeds >= 1 else { throw ValidationError("--folds must be ≥ 2 and --seeds ≥ 1") }
@@ -44,6 +47,7 @@ struct TrainCommand: AsyncParsableCommand {
         options.seeds = seeds
         options.latentClusters = latentClusters
         options.adminToken = try AdminToken.resolve(file: adminTokenFile)
+        options.client = try security.configuration(for: [tagger, reward, router])
         let bar = ProgressBar()
         let outcome = try await TrainPipeline(options: options, log: { line in
             FileHandle.standardError.write(Data("[train] \(line)\n".utf8))

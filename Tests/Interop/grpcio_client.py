@@ -3,7 +3,10 @@
 
 Stubs for the health protocol are generated from Protos/ with grpcio-tools at run time (never
 committed). Prints one JSON object with what it observed; the Swift test asserts on it.
-Usage: grpcio_client.py --port N [--echo]   (--echo: also call the test.Echo raw-bytes service)
+Usage: grpcio_client.py --port N [--echo] [--tls-ca CA.pem [--tls-cert C.pem --tls-key K.pem]] [--host H]
+  --echo: also call the test.Echo raw-bytes service
+  --tls-ca: connect over TLS trusting CA.pem (with --tls-cert/--tls-key: mutual TLS); --host is
+            the name the server's certificate must carry (default 127.0.0.1)
 """
 import argparse, importlib, json, os, sys, tempfile, time
 
@@ -38,12 +41,27 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--echo", action="store_true")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--tls-ca")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     opts = parser.parse_args()
     out = tempfile.mkdtemp(prefix="zooter-stubs-")
     generate_stubs(out, ["grpc/health/v1/health.proto"])
     health_pb2 = importlib.import_module("health_stub_pb2")
     result = {}
-    channel = grpc.insecure_channel(f"127.0.0.1:{opts.port}")
+    target = f"{opts.host}:{opts.port}"
+    if opts.tls_ca:
+        def read(path):
+            with open(path, "rb") as f:
+                return f.read()
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=read(opts.tls_ca),
+            private_key=read(opts.tls_key) if opts.tls_key else None,
+            certificate_chain=read(opts.tls_cert) if opts.tls_cert else None)
+        channel = grpc.secure_channel(target, credentials)
+    else:
+        channel = grpc.insecure_channel(target)
     grpc.channel_ready_future(channel).result(timeout=HANG)
 
     check = channel.unary_unary("/grpc.health.v1.Health/Check",

@@ -5,8 +5,10 @@ Serves grpc.health.v1.Health (grpcio-health-checking) and a raw-bytes test.Echo 
 Echo (echoes the body; x-echo metadata comes back as a trailer), Fail (INVALID_ARGUMENT),
 Slow (sleeps 2 s, for deadlines), Count (server streaming). Prints "PORT <n>" once it listens,
 then serves until stdin closes.
+Usage: grpcio_echo_server.py [--tls-cert C.pem --tls-key K.pem [--tls-client-ca CA.pem]]
+  (TLS; with --tls-client-ca, client certificates issued by CA.pem are required)
 """
-import sys, time
+import argparse, sys, time
 from concurrent import futures
 
 import grpc
@@ -34,6 +36,11 @@ def count(request, context):
 
 
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
+    parser.add_argument("--tls-client-ca")
+    opts = parser.parse_args()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
     health_servicer = health.HealthServicer()
     health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
@@ -45,7 +52,17 @@ def main():
         "Count": grpc.unary_stream_rpc_method_handler(count),
     }
     server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("test.Echo", handlers),))
-    port = server.add_insecure_port("127.0.0.1:0")
+    if opts.tls_cert:
+        def read(path):
+            with open(path, "rb") as f:
+                return f.read()
+        credentials = grpc.ssl_server_credentials(
+            [(read(opts.tls_key), read(opts.tls_cert))],
+            root_certificates=read(opts.tls_client_ca) if opts.tls_client_ca else None,
+            require_client_auth=bool(opts.tls_client_ca))
+        port = server.add_secure_port("127.0.0.1:0", credentials)
+    else:
+        port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(f"PORT {port}", flush=True)
     sys.stdin.read()

@@ -23,12 +23,12 @@ import ZooterHTTP2
     @Test func reresolvingFollowsReplicasAsTheyComeAndGo() async throws {
         try await withTestServer(Self.tagged(1)) { _, portA in
             try await withTestServer(Self.tagged(2)) { _, portB in
-                let dns = FakeDNS([("127.0.0.1", portA)])
-                let client = GRPCClient(endpoints: [("127.0.0.1", portA)], configuration: ClientConfiguration(reresolveInterval: nil),
+                let dns = FakeDNS([("127.0.0.1", portA, nil)])
+                let client = try GRPCClient(endpoints: [("127.0.0.1", portA, nil)], configuration: ClientConfiguration(reresolveInterval: nil),
                                         target: "replicas:1", resolver: dns.resolver)
                 let onlyA = try await Self.tags(client, calls: 4)
                 #expect(onlyA == [1])
-                dns.answer.withLock { $0 = [("127.0.0.1", portA), ("127.0.0.1", portB)] }  // scaled up
+                dns.answer.withLock { $0 = [("127.0.0.1", portA, nil), ("127.0.0.1", portB, nil)] }  // scaled up
                 await client.refreshAddresses()
                 #expect(client.addresses == ["127.0.0.1:\(portA)", "127.0.0.1:\(portB)"])
                 let both = try await Self.tags(client, calls: 4)
@@ -36,7 +36,7 @@ import ZooterHTTP2
                 dns.answer.withLock { $0 = nil }  // DNS hiccup: keep what works
                 await client.refreshAddresses()
                 #expect(client.addresses.count == 2)
-                dns.answer.withLock { $0 = [("127.0.0.1", portB)] }  // A went away
+                dns.answer.withLock { $0 = [("127.0.0.1", portB, nil)] }  // A went away
                 await client.refreshAddresses()
                 #expect(client.addresses == ["127.0.0.1:\(portB)"])
                 let onlyB = try await Self.tags(client, calls: 4)
@@ -158,8 +158,8 @@ import ZooterHTTP2
 
 /// A name whose addresses a test sets; nil makes the lookup fail.
 final class FakeDNS: Sendable {
-    let answer: Mutex<[(host: String, port: Int)]?>
-    init(_ endpoints: [(host: String, port: Int)]) { answer = Mutex(endpoints) }
+    let answer: Mutex<[GRPCClient.Endpoint]?>
+    init(_ endpoints: [GRPCClient.Endpoint]) { answer = Mutex(endpoints) }
 
     var resolver: GRPCClient.Resolver {
         { [answer = self] _ throws(RPCError) in

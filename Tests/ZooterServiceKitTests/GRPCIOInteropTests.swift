@@ -34,9 +34,26 @@ import ZooterWire
     }
 
     @Test func grpcioClientCallsOurServer() async throws {
+        try await grpcioClientCallsOurServer(configuration: ServerConfiguration(eventLoopThreads: 1), clientArguments: [])
+    }
+
+    /// The same calls over mutual TLS: grpcio checks our certificate against the CA and the name
+    /// `localhost`, our server checks grpcio's client certificate.
+    @Test func grpcioClientCallsOurServerOverMutualTLS() async throws {
+        let pki = try await TestCertificates.make()
+        defer { pki.remove() }
+        var configuration = ServerConfiguration(eventLoopThreads: 1)
+        configuration.tls = ServerTLS(certificateChainPath: pki.serverCertificate, privateKeyPath: pki.serverKey,
+                                      clientCAPath: pki.caCertificate)
+        try await grpcioClientCallsOurServer(
+            configuration: configuration,
+            clientArguments: ["--host", "localhost", "--tls-ca", pki.caCertificate, "--tls-cert", pki.clientCertificate, "--tls-key", pki.clientKey])
+    }
+
+    private func grpcioClientCallsOurServer(configuration: ServerConfiguration, clientArguments: [String]) async throws {
         let health = HealthService(services: ["test.Echo"])
-        try await withTestServer(health.methods + Self.echoMethods) { port in
-            let run = try await runPython("grpcio_client.py", ["--port", String(port), "--echo"])
+        try await withTestServer(health.methods + Self.echoMethods, configuration: configuration) { port in
+            let run = try await runPython("grpcio_client.py", ["--port", String(port), "--echo"] + clientArguments)
             try #require(run.status == 0, "grpcio client failed: \(run.stderr)")
             let report = try JSONDecoder().decode(ClientReport.self, from: Data(run.stdout.utf8))
             #expect(report.health == "SERVING")
@@ -53,14 +70,28 @@ import ZooterWire
     }
 
     @Test func ourClientCallsGRPCIOServer() async throws {
+        try await ourClientCallsGRPCIOServer(serverArguments: [], client: ClientConfiguration())
+    }
+
+    /// The same calls over mutual TLS: we check grpcio's certificate, grpcio checks ours.
+    @Test func ourClientCallsGRPCIOServerOverMutualTLS() async throws {
+        let pki = try await TestCertificates.make()
+        defer { pki.remove() }
+        try await ourClientCallsGRPCIOServer(
+            serverArguments: ["--tls-cert", pki.serverCertificate, "--tls-key", pki.serverKey, "--tls-client-ca", pki.caCertificate],
+            client: ClientConfiguration(tls: ClientTLS(caPath: pki.caCertificate, certificateChainPath: pki.clientCertificate,
+                                                       privateKeyPath: pki.clientKey)))
+    }
+
+    private func ourClientCallsGRPCIOServer(serverArguments: [String], client configuration: ClientConfiguration) async throws {
         // The server runs until its standard input closes, and prints "PORT <n>" once it listens.
         let server = try ChildProcess(path: URL(fileURLWithPath: "/usr/bin/env"),
-                                      ["python3", repositoryRoot.appendingPathComponent("Tests/Interop/grpcio_echo_server.py").path],
+                                      ["python3", repositoryRoot.appendingPathComponent("Tests/Interop/grpcio_echo_server.py").path] + serverArguments,
                                       name: "grpcio echo server", separateStandardError: true, keepInputOpen: true)
         defer { server.closeInput() }
         let port = try #require(Int(try await server.line(matching: #"PORT \d+"#).dropFirst(5)))
 
-        let client = try GRPCClient(target: "127.0.0.1:\(port)")
+        let client = try GRPCClient(target: "127.0.0.1:\(port)", configuration: configuration)
         let health = try await client.unary(path: "/grpc.health.v1.Health/Check", request: HealthCheckRequest().wireBytes())
         #expect(try HealthCheckResponse(wireBytes: health.message).status == .serving)
 

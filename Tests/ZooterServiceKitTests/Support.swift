@@ -7,9 +7,10 @@ let quietLogger = Logger(label: "zooter.test", factory: { _ in SwiftLogNoOpLogHa
 
 /// Runs a real server on 127.0.0.1:0 around `body`, then shuts it down gracefully.
 func withTestServer<T: Sendable>(
-    _ methods: [RPCMethod], _ body: @Sendable (Int) async throws -> T
+    _ methods: [RPCMethod], configuration: ServerConfiguration = ServerConfiguration(eventLoopThreads: 1),
+    _ body: @Sendable (Int) async throws -> T
 ) async throws -> T {
-    let server = GRPCServer(configuration: ServerConfiguration(eventLoopThreads: 1), methods: methods, logger: quietLogger)
+    let server = GRPCServer(configuration: configuration, methods: methods, logger: quietLogger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await server.run() }
         let port = try await server.listeningPort()

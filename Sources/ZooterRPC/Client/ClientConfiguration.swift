@@ -14,12 +14,15 @@ public struct ClientConfiguration: Sendable {
     /// name (compose `--scale`, a Kubernetes headless Service) get calls and removed ones stop
     /// getting them; nil resolves once. Targets of numeric addresses only are never re-resolved.
     public var reresolveInterval: Duration?
+    /// TLS (optionally with a client certificate); nil connects in plaintext (h2c).
+    public var tls: ClientTLS?
 
     public init(
         maxReceiveMessageSize: Int = 4 << 20, maxSendMessageSize: Int = 4 << 20,
         connectTimeout: Duration = .seconds(5), defaultTimeout: Duration? = nil, eventLoopThreads: Int = 1,
-        reresolveInterval: Duration? = .seconds(30)
+        reresolveInterval: Duration? = .seconds(30), tls: ClientTLS? = nil
     ) {
+        self.tls = tls
         self.reresolveInterval = reresolveInterval
         self.maxReceiveMessageSize = maxReceiveMessageSize
         self.maxSendMessageSize = maxSendMessageSize

@@ -7,14 +7,19 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     let authority: String
+    /// "https" over TLS, "http" for h2c.
+    let scheme: String
     var session: HTTP2Session?
     var context: ChannelHandlerContext?
     var calls: [Int32: ClientCall] = [:]
     /// The server sent GOAWAY (or the connection failed): no new streams here.
     private(set) var isUsable = true
+    /// Why the connection failed, for calls that arrive after it did.
+    private var failure: RPCError?
 
-    init(authority: String) {
+    init(authority: String, scheme: String) {
         self.authority = authority
+        self.scheme = scheme
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -59,16 +64,22 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         isUsable = false
+        // Say why before the close fails the calls with "closed": over TLS 1.3 a server that
+        // wants a client certificate rejects it only after the client's handshake completed.
+        let failure = RPCError(code: .unavailable, message: "the connection to \(authority) failed: \(TLSHandshakeWatcher.explain(error, serverName: nil))",
+                               cause: error)
+        self.failure = failure
+        failAll(failure)
         context.close(promise: nil)
     }
 
     /// Starts a call on a new stream (on the loop).
     func start(_ call: ClientCall) {
         guard isUsable, let session, let context else {
-            return call.fail(RPCError(code: .unavailable, message: "the connection to \(authority) is not usable"))
+            return call.fail(failure ?? RPCError(code: .unavailable, message: "the connection to \(authority) is not usable"))
         }
         var headers = [
-            HeaderField(":method", "POST"), HeaderField(":scheme", "http"), HeaderField(":path", call.path),
+            HeaderField(":method", "POST"), HeaderField(":scheme", scheme), HeaderField(":path", call.path),
             HeaderField(":authority", authority), HeaderField("content-type", "application/grpc"),
             HeaderField("te", "trailers"), HeaderField("user-agent", "zooter-grpc/1"),
             HeaderField("grpc-accept-encoding", "identity"),

@@ -9,7 +9,7 @@ extension GRPCClient {
         _ body: (GRPCClient) async throws -> Result
     ) async throws -> Result {
         let endpoints = try await NIOThreadPool.singleton.runIfActive { try GRPCClient.resolve(target) }
-        let client = GRPCClient(endpoints: endpoints, configuration: configuration, target: target)
+        let client = try GRPCClient(endpoints: endpoints, configuration: configuration, target: target)
         do {
             let result = try await body(client)
             await client.close()

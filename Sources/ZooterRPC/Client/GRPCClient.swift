@@ -1,16 +1,20 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
-/// A gRPC client over h2c: one multiplexed HTTP/2 connection per backend address, calls spread
+/// A gRPC client over h2c, or HTTP/2 over TLS when `configuration.tls` is set: one multiplexed HTTP/2 connection per backend address, calls spread
 /// round-robin over the addresses, and failover to the next address on UNAVAILABLE.
 ///
 /// `target` is a comma-separated list of `host:port`; a host name expands to every address it
 /// resolves to, so one DNS name in front of N replicas spreads the load over all of them, and is
 /// resolved again every `reresolveInterval` so the set follows replicas as they come and go.
 public final class GRPCClient: Sendable {
-    public typealias Resolver = @Sendable (String) throws(RPCError) -> [(host: String, port: Int)]
+    /// An address to connect to, and the host name it was resolved from (nil for a numeric
+    /// address): TLS verifies the server's certificate against that name.
+    public typealias Endpoint = (host: String, port: Int, name: String?)
+    public typealias Resolver = @Sendable (String) throws(RPCError) -> [Endpoint]
 
     public let configuration: ClientConfiguration
     let group: MultiThreadedEventLoopGroup
@@ -19,6 +23,8 @@ public final class GRPCClient: Sendable {
     private let target: String?
     private let resolver: Resolver
     private let refresher = Mutex<RepeatedTask?>(nil)
+    /// Made once from `configuration.tls`; nil for plaintext.
+    private let tlsContext: NIOSSLContext?
     private let next = Atomic<Int>(0)
     /// Set by `close()`: later calls fail at once instead of waiting on stopped event loops.
     private let closed = Atomic<Bool>(false)
@@ -26,18 +32,20 @@ public final class GRPCClient: Sendable {
     /// A client the caller must `close()`; prefer `withClient(target:_:)`, which cannot leak and
     /// does not block the caller while resolving host names.
     public convenience init(target: String, configuration: ClientConfiguration = ClientConfiguration()) throws(RPCError) {
-        self.init(endpoints: try GRPCClient.resolve(target), configuration: configuration, target: target)
+        try self.init(endpoints: try GRPCClient.resolve(target), configuration: configuration, target: target)
     }
 
-    init(endpoints: [(host: String, port: Int)], configuration: ClientConfiguration, target: String? = nil,
-         resolver: @escaping Resolver = { target throws(RPCError) in try GRPCClient.resolve(target) }) {
+    init(endpoints: [Endpoint], configuration: ClientConfiguration, target: String? = nil,
+         resolver: @escaping Resolver = { target throws(RPCError) in try GRPCClient.resolve(target) }) throws(RPCError) {
+        let tlsContext = try configuration.tls.map { tls throws(RPCError) in try TLSContextFactory.client(tls) }
         self.configuration = configuration
+        self.tlsContext = tlsContext
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         self.group = group
         self.target = target
         self.resolver = resolver
         self.addressSet = Mutex(endpoints.map {
-            Subchannel(host: $0.host, port: $0.port, group: group, connectTimeout: configuration.connectTimeout)
+            Subchannel(endpoint: $0, group: group, configuration: configuration, tlsContext: tlsContext)
         })
         if let target, let interval = configuration.reresolveInterval, Self.namesHosts(target) {
             startRefreshing(every: interval)
@@ -138,8 +146,8 @@ public final class GRPCClient: Sendable {
         guard let endpoints = try? await NIOThreadPool.singleton.runIfActive({ try resolver(target) }), !endpoints.isEmpty else { return }
         let removed = addressSet.withLock { current -> [Subchannel] in
             let updated = endpoints.map { endpoint in
-                current.first { $0.host == endpoint.host && $0.port == endpoint.port }
-                    ?? Subchannel(host: endpoint.host, port: endpoint.port, group: group, connectTimeout: configuration.connectTimeout)
+                current.first { $0.host == endpoint.host && $0.port == endpoint.port && $0.name == endpoint.name }
+                    ?? Subchannel(endpoint: endpoint, group: group, configuration: configuration, tlsContext: tlsContext)
             }
             defer { current = updated }
             return current.filter { old in !updated.contains { $0 === old } }
@@ -182,8 +190,8 @@ public final class GRPCClient: Sendable {
     }
 
     /// Splits "host:port,host:port" and expands host names to all their addresses.
-    static func resolve(_ target: String) throws(RPCError) -> [(host: String, port: Int)] {
-        var endpoints: [(host: String, port: Int)] = []
+    static func resolve(_ target: String) throws(RPCError) -> [Endpoint] {
+        var endpoints: [Endpoint] = []
         for part in target.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
             guard let colon = part.lastIndex(of: ":"), let port = Int(part[part.index(after: colon)...]),
                   (1...65_535).contains(port) else {
@@ -193,12 +201,12 @@ public final class GRPCClient: Sendable {
             if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
             if host.isEmpty { throw RPCError(code: .invalidArgument, message: "target '\(part)' has no host") }
             if isNumericAddress(host) {
-                endpoints.append((host, port))
+                endpoints.append((host, port, nil))
             } else {
                 let resolved = Host(name: host).addresses
                 if resolved.isEmpty { throw RPCError(code: .unavailable, message: "host name '\(host)' does not resolve") }
                 var seen = Set<String>()
-                for address in resolved where seen.insert(address).inserted { endpoints.append((address, port)) }
+                for address in resolved where seen.insert(address).inserted { endpoints.append((address, port, host)) }
             }
         }
         if endpoints.isEmpty { throw RPCError(code: .invalidArgument, message: "no target given: expected host:port[,host:port...]") }

@@ -1,6 +1,7 @@
 public import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 public import ServiceLifecycle
 import Synchronization
 import ZooterHTTP2
@@ -31,6 +32,8 @@ public final class GRPCServer: Service, Sendable {
         var connectionWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
         var shuttingDown = false
         var failure: (any Error)?
+        /// Loaded by `run()` before it binds, when the configuration asks for TLS.
+        var tls: ServerTLSContext?
     }
     private let state = Mutex(State())
 
@@ -66,6 +69,10 @@ public final class GRPCServer: Service, Sendable {
     public func run() async throws {
         let channel: any Channel
         do {
+            if let settings = configuration.tls {
+                let tls = try ServerTLSContext(settings)
+                state.withLock { $0.tls = tls }
+            }
             channel = try await makeBootstrap().bind(host: configuration.host, port: configuration.port).get()
         } catch {
             let waiters = state.withLock { state in
@@ -87,16 +94,21 @@ public final class GRPCServer: Service, Sendable {
         waiters.forEach { $0.resume(returning: port) }
         // Logged, never used to decide anything: distro builds backport fixes without changing it.
         logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)",
-                                            "nghttp2": "\(HTTP2Session.libraryVersion)"])
+                                            "tls": "\(tlsDescription)", "nghttp2": "\(HTTP2Session.libraryVersion)"])
         // A shutdown requested before the bind finished found no channel to close.
         if state.withLock({ $0.shuttingDown }) { channel.close(promise: nil) }
 
         await withTaskCancellationOrGracefulShutdownHandler {
             await withDiscardingTaskGroup { tasks in
                 tasks.addTask { await self.dispatcher.run() }
+                if let interval = configuration.tls?.reloadInterval {
+                    tasks.addTask { await self.reloadTLSPeriodically(every: interval) }
+                }
                 try? await channel.closeFuture.get()
-                // Calls still running after the drain timeout are cancelled, not waited for.
-                if await !self.drain() { tasks.cancelAll() }
+                // Calls still running after the drain timeout are cancelled, not waited for; the
+                // certificate watcher is cancelled either way.
+                _ = await self.drain()
+                tasks.cancelAll()
             }
         } onCancelOrGracefulShutdown: {
             self.beginGracefulShutdown()
@@ -116,6 +128,31 @@ public final class GRPCServer: Service, Sendable {
             }
             if now { continuation.resume() }
         }
+    }
+
+    /// Reloads the TLS certificate, key and client CAs if their files changed: new connections
+    /// use them, open ones keep the old. Throws, keeping the old ones, when the new files are
+    /// unusable; does nothing for a plaintext server or before `run()` has loaded them.
+    public func reloadTLS() throws(RPCError) {
+        guard let tls = state.withLock({ $0.tls }) else { return }
+        if try tls.reloadIfChanged() {
+            logger.notice("reloaded the TLS certificate", metadata: ["files": "\(tls.settings.paths.joined(separator: ","))"])
+        }
+    }
+
+    private func reloadTLSPeriodically(every interval: Duration) async {
+        while (try? await Task.sleep(for: interval)) != nil {
+            do throws(RPCError) {
+                try reloadTLS()
+            } catch {
+                logger.error("the changed TLS files are not usable; still serving the previous certificate", metadata: ["error": "\(error.message)"])
+            }
+        }
+    }
+
+    private var tlsDescription: String {
+        guard let tls = configuration.tls else { return "off (plaintext h2c)" }
+        return tls.clientCAPath == nil ? "on" : "on, client certificates required"
     }
 
     /// Calls finished so far, by status name.
@@ -165,6 +202,9 @@ public final class GRPCServer: Service, Sendable {
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try self.track(channel)
+                    if let tls = self.state.withLock({ $0.tls }) {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.current))
+                    }
                     let handler = ServerConnectionHandler(
                         configuration: configuration, methods: methods, dispatcher: dispatcher,
                         counters: counters, budget: budget, limits: limits, logger: logger)

@@ -51,6 +51,8 @@ public struct ServerConfiguration: Sendable {
     public var maxHeaderBlockFrames: Int
     /// Event loop threads; 0 means one per core.
     public var eventLoopThreads: Int
+    /// TLS (and mutual TLS); nil serves plaintext h2c.
+    public var tls: ServerTLS?
 
     public init(
         host: String = "127.0.0.1", port: Int = 0,

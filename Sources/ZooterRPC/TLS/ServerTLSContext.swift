@@ -1,0 +1,47 @@
+import Foundation
+import NIOSSL
+import Synchronization
+
+/// The server's current TLS context, replaced when its files change. New connections take the
+/// context current at accept; open ones keep theirs. A reload that fails (a half-written file,
+/// a key that does not match) keeps the old context, so rotation can never take a server down.
+final class ServerTLSContext: Sendable {
+    let settings: ServerTLS
+    private struct Loaded {
+        var context: NIOSSLContext
+        /// The files' bytes the context was made from: a reload is skipped when they are unchanged.
+        var fingerprint: [UInt8]
+    }
+    private let loaded: Mutex<Loaded>
+
+    init(_ settings: ServerTLS) throws(RPCError) {
+        self.settings = settings
+        let fingerprint = Self.fingerprint(of: settings)
+        loaded = Mutex(Loaded(context: try TLSContextFactory.server(settings), fingerprint: fingerprint))
+    }
+
+    var current: NIOSSLContext { loaded.withLock { $0.context } }
+
+    /// Reloads when the files changed; returns whether it did. Throws (keeping the old context)
+    /// when the new files do not make a context.
+    @discardableResult
+    func reloadIfChanged() throws(RPCError) -> Bool {
+        let fingerprint = Self.fingerprint(of: settings)
+        guard fingerprint != loaded.withLock({ $0.fingerprint }) else { return false }
+        let context = try TLSContextFactory.server(settings)
+        loaded.withLock { $0 = Loaded(context: context, fingerprint: fingerprint) }
+        return true
+    }
+
+    /// The concatenated file contents (certificates and keys are a few kilobytes), with each
+    /// length so that moving bytes between files still counts as a change.
+    private static func fingerprint(of settings: ServerTLS) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for path in settings.paths {
+            let data = (try? Data(contentsOf: URL(fileURLWithPath: path))).map(Array.init) ?? []
+            withUnsafeBytes(of: UInt64(data.count).littleEndian) { bytes += $0 }
+            bytes += data
+        }
+        return bytes
+    }
+}
