@@ -1,3 +1,4 @@
+import CoreMetrics
 public import ZooterRPC
 public import ZooterServiceKit
 public import ZooterWire
@@ -12,6 +13,8 @@ public final class RewardService: Sendable {
     let batcher: ComputeBatcher<ScorePair, Double>
     let cache: ScoreCache
     let replicaID: String
+    private let cacheHits = Counter(label: MetricCatalog.rewardCacheLookups.name, dimensions: [("result", "hit")])
+    private let cacheMisses = Counter(label: MetricCatalog.rewardCacheLookups.name, dimensions: [("result", "miss")])
 
     public init(scorer: any RewardScoring, batcher: ComputeBatcher<ScorePair, Double>, cacheCapacity: Int, replicaID: String) {
         self.scorer = scorer
@@ -47,6 +50,8 @@ public final class RewardService: Sendable {
         let keys = request.pairs.map { ScoreCache.key(version: scorer.version, query: $0.query, response: $0.response) }
         var rewards = keys.map { cache.lookup($0) }
         let missing = rewards.indices.filter { rewards[$0] == nil }
+        cacheHits.increment(by: rewards.count - missing.count)
+        cacheMisses.increment(by: missing.count)
         if !missing.isEmpty {
             let computed = try await batcher.submit(missing.map { request.pairs[$0] })
             for (index, reward) in zip(missing, computed) { rewards[index] = reward }

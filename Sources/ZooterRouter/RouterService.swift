@@ -21,6 +21,7 @@ public final class RouterService: Sendable {
     let logger: Logger
     private let model = Mutex<RoutingModel?>(nil)
     private let routesServed = Atomic<Int>(0)
+    private let metrics = RouterMetrics()
 
     public init(encoder: TextEncoder, batcher: ComputeBatcher<String, [Float]>, health: HealthService,
                 admin: AdminPolicy, artifactRoot: ArtifactRoot? = nil, logger: Logger) {
@@ -42,6 +43,7 @@ public final class RouterService: Sendable {
             defer { current = new }
             return current?.manifest.modelVersion ?? ""
         }
+        metrics.install(version: new.manifest.modelVersion, experts: new.manifest.experts.map(\.name))
         health.set(Self.serviceName, .serving)
         logger.info("model loaded", metadata: ["model.version": "\(new.manifest.modelVersion)", "previous": "\(previous)"])
         return previous
@@ -62,11 +64,11 @@ public final class RouterService: Sendable {
             .unary("/zooter.v1.Router/LoadModel") { (request: LoadModelRequest, context) in
                 do {
                     let response = try self.loadModel(request)
-                    self.logger.notice("admin: LoadModel installed a model", metadata: [
-                        "peer": "\(context.peer)", "model.version": "\(response.modelVersion)", "previous": "\(response.previousModelVersion)"])
+                    self.logger.notice("admin: LoadModel installed a model", metadata: context.identity.loggingMetadata.merging([
+                        "peer": "\(context.peer)", "model.version": "\(response.modelVersion)", "previous": "\(response.previousModelVersion)"]) { $1 })
                     return response
                 } catch {
-                    self.logger.warning("admin: LoadModel refused the artifact", metadata: ["peer": "\(context.peer)", "error": "\(error)"])
+                    self.logger.warning("admin: LoadModel refused the artifact", metadata: context.identity.loggingMetadata.merging(["peer": "\(context.peer)", "error": "\(error)"]) { $1 })
                     throw error
                 }
             }.authorized { context in try self.authorize(context) },
@@ -103,6 +105,7 @@ public final class RouterService: Sendable {
             var response = model.answer(request, probabilities: probabilities.row(index))
             response.encodeMicros = encodeMicros
             response.totalMicros = UInt64((clock.now - start) / .microseconds(1))
+            metrics.routed(to: response.chosen, fallback: response.fallbackUsed)
             responses.append(response)
         }
         routesServed.add(requests.count, ordering: .relaxed)
@@ -148,7 +151,7 @@ public final class RouterService: Sendable {
             if token.accepts(header) { return }
             refusal = RPCError(code: .permissionDenied, message: "the admin token is not valid for this router")
         }
-        logger.warning("admin: LoadModel refused", metadata: ["peer": "\(context.peer)", "status": "\(refusal.code)"])
+        logger.warning("admin: LoadModel refused", metadata: context.identity.loggingMetadata.merging(["peer": "\(context.peer)", "status": "\(refusal.code)"]) { $1 })
         throw refusal
     }
 }

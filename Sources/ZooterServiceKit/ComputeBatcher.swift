@@ -1,3 +1,4 @@
+import CoreMetrics
 public import NIOPosix
 public import ServiceLifecycle
 public import ZooterRPC
@@ -40,6 +41,8 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
     let threadPool: NIOThreadPool
     let compute: Compute
     private let state = Mutex(State())
+    private let batchSizes = Recorder(label: MetricCatalog.encoderBatchSize.name)
+    private let batchDurations = Timer(label: MetricCatalog.encoderBatchDuration.name)
 
     public init(maxBatch: Int, maxWait: Duration, maxQueuedItems: Int, threadPool: NIOThreadPool, compute: @escaping Compute) {
         precondition(maxBatch > 0 && maxQueuedItems >= maxBatch, "batch limits must be positive and the queue must hold a batch")
@@ -164,6 +167,12 @@ public final class ComputeBatcher<Input: Sendable, Output: Sendable>: Service, S
             }
         }
         let result: Result<[Output], any Error>
+        batchSizes.record(inputs.count)
+        let started = ContinuousClock.now
+        defer {
+            let elapsed = (ContinuousClock.now - started).components
+            batchDurations.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+        }
         do {
             var outputs: [Output] = []
             outputs.reserveCapacity(inputs.count)

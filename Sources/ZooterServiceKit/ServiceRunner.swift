@@ -1,3 +1,4 @@
+import CoreMetrics
 public import Logging
 public import ZooterRPC
 public import ServiceLifecycle
@@ -23,15 +24,22 @@ public enum ServiceRunner {
         try await group.run()
     }
 
-    /// Bootstraps logging once, for `main`: stderr, the level from `--log-level`.
-    @discardableResult
-    public static func bootstrapLogging(level: String) -> Logger.Level {
-        let parsed = Logger.Level(rawValue: level.lowercased()) ?? .info
+    /// Sets up a service process once, for `main`: logging to stderr in `--log-format` at
+    /// `--log-level`, and with `--metrics-port` the Prometheus backend and its HTTP endpoint,
+    /// which is returned to be run first (so it stops last and is scraped while calls drain).
+    public static func bootstrap(_ options: ServerOptions, label: String) -> (logger: Logger, services: [any Service]) {
+        let level = Logger.Level(rawValue: options.logLevel.lowercased()) ?? .info
+        let json = options.logFormat == "json"
         LoggingSystem.bootstrap { label in
+            if json { return JSONLogHandler(label: label, level: level) }
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = parsed
+            handler.logLevel = level
             return handler
         }
-        return parsed
+        let logger = Logger(label: label)
+        guard let port = options.metricsPort else { return (logger, []) }
+        let factory = CatalogMetricsFactory()
+        MetricsSystem.bootstrap(factory)
+        return (logger, [MetricsEndpoint(host: options.metricsHost, port: port, registry: factory.registry, logger: logger)])
     }
 }

@@ -49,12 +49,20 @@ final class RawSession {
     }
 
     /// Sends a PING and reads until its ACK: the server has then processed every frame this
-    /// session had written before it.
+    /// session had written before it. DATA that flow control held back (nghttp2 sends a PING
+    /// ahead of queued DATA, and the server's first WINDOW_UPDATE may not have arrived yet) is
+    /// sent as credit comes, with another round trip, while a round trip still sends some.
     func roundTrip() async throws {
-        let acknowledged = pingsAcknowledged
-        session.ping()
-        try await flush()
-        _ = try await pump { pingsAcknowledged > acknowledged }
+        var queued = Int.max
+        while !connectionClosed {
+            let acknowledged = pingsAcknowledged
+            session.ping()
+            try await flush()
+            _ = try await pump { pingsAcknowledged > acknowledged }
+            let left = session.queuedBodyBytes
+            if left == 0 || left >= queued { break }  // all sent, or no credit to send more
+            queued = left
+        }
     }
 
     /// Reads until `done` holds; false when the connection closed first.

@@ -18,6 +18,7 @@ public final class GRPCServer: Service, Sendable {
     let logger: Logger
     let dispatcher: CallDispatcher
     let counters = StatusCounters()
+    let metrics: ServerMetrics
     /// Every limit tripped so far (also logged, rate-limited).
     public let limits: LimitCounters
     let budget: ServerBudget
@@ -45,6 +46,7 @@ public final class GRPCServer: Service, Sendable {
         self.onDrain = onDrain
         self.configuration = configuration
         self.methods = MethodTable(methods)
+        self.metrics = ServerMetrics(paths: methods.map(\.path))
         self.logger = logger
         self.dispatcher = CallDispatcher(maxInFlight: configuration.maxInFlightCalls)
         self.limits = LimitCounters(logger: logger)
@@ -207,7 +209,7 @@ public final class GRPCServer: Service, Sendable {
                     }
                     let handler = ServerConnectionHandler(
                         configuration: configuration, methods: methods, dispatcher: dispatcher,
-                        counters: counters, budget: budget, limits: limits, logger: logger)
+                        counters: counters, metrics: metrics, budget: budget, limits: limits, logger: logger)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
@@ -237,7 +239,9 @@ public final class GRPCServer: Service, Sendable {
             budget.releaseConnection(from: peerHost)
             throw ChannelError.ioOnClosedChannel
         }
+        metrics.connectionOpened()
         channel.closeFuture.whenComplete { [self] _ in
+            metrics.connectionClosed()
             budget.releaseConnection(from: peerHost)
             let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
                 state.connections.removeValue(forKey: id)

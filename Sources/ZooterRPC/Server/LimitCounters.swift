@@ -1,3 +1,4 @@
+import CoreMetrics
 public import Logging
 import Synchronization
 
@@ -33,14 +34,21 @@ public final class LimitCounters: Sendable {
     private let state = Mutex(State())
     private let logger: Logger
     private let logInterval: Duration
+    /// Made for every limit up front, so each is exported (at 0) before it first trips: an
+    /// alert on a rate needs the series to exist.
+    private let trips: [Limit: CoreMetrics.Counter]
 
     public init(logger: Logger, logInterval: Duration = .seconds(10)) {
         self.logger = logger
         self.logInterval = logInterval
+        self.trips = Dictionary(uniqueKeysWithValues: Limit.allCases.map {
+            ($0, Counter(label: MetricCatalog.limitTrips.name, dimensions: [("limit", $0.rawValue)]))
+        })
     }
 
     /// Records one trip of `limit`; `detail` says what tripped it (peer, sizes).
     public func record(_ limit: Limit, _ detail: @autoclosure () -> String) {
+        trips[limit]?.increment()
         let now = ContinuousClock.now
         let report: Int? = state.withLock { state in
             state.counts[limit, default: 0] += 1

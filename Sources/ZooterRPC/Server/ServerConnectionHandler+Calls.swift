@@ -78,6 +78,7 @@ extension ServerConnectionHandler {
                 return nil
             }
             longLivedCalls += 1
+            metrics.handlerStarted()
             return .longLived
         } else {
             guard workCalls < configuration.maxInFlightCallsPerConnection else {
@@ -87,6 +88,7 @@ extension ServerConnectionHandler {
                 return nil
             }
             workCalls += 1
+            metrics.handlerStarted()
             return .work
         }
     }
@@ -125,7 +127,7 @@ extension ServerConnectionHandler {
         do {
             if !stream.headersSent { try sendResponseHeaders(streamID) }
             if let message { session.send(streamID: streamID, bytes: framed(message)) }
-            session.finish(streamID: streamID, trailers: statusFields(.ok, nil, stream.context?.trailers))
+            session.finish(streamID: streamID, trailers: statusFields(streamID, .ok, nil, stream.context?.trailers))
             markDone(streamID)
         } catch {
             markDone(streamID)
@@ -140,12 +142,14 @@ extension ServerConnectionHandler {
             limits.record(limit, "peer \(peer), \(echo(stream.context?.path ?? "")): \(error.message)")
         }
         if let incident = error.incident {
-            logger.error("internal error", metadata: [
+            var metadata: Logger.Metadata = [
                 "incident": "\(incident)", "path": "\(echo(stream.context?.path ?? ""))", "peer": "\(peer)",
-                "error": "\(error.cause.map { String(describing: $0) } ?? "?")"])
+                "error": "\(error.cause.map { String(describing: $0) } ?? "?")"]
+            metadata.merge(stream.context?.identity.loggingMetadata ?? [:]) { current, _ in current }
+            logger.error("internal error", metadata: metadata)
         }
         if stream.headersSent {
-            session.finish(streamID: streamID, trailers: statusFields(error.code, error.message, error.metadata))
+            session.finish(streamID: streamID, trailers: statusFields(streamID, error.code, error.message, error.metadata))
             markDone(streamID)
         } else {
             reject(streamID, error)
@@ -156,7 +160,7 @@ extension ServerConnectionHandler {
     func reject(_ streamID: Int32, httpStatus: String = "200", _ error: RPCError) {
         var fields = [HeaderField(":status", httpStatus), HeaderField("content-type", "application/grpc")]
         if error.code == .unimplemented { fields.append(HeaderField("grpc-accept-encoding", "identity")) }
-        fields += statusFields(error.code, error.message, error.metadata)
+        fields += statusFields(streamID, error.code, error.message, error.metadata)
         do {
             try session?.respond(streamID: streamID, headers: fields, hasBody: false)
             // The client may still be sending (we answered from the headers or the length prefix):
@@ -176,8 +180,11 @@ extension ServerConnectionHandler {
         streams[streamID]?.headersSent = true
     }
 
-    func statusFields(_ code: StatusCode, _ message: String?, _ metadata: Metadata?) -> [HeaderField] {
+    func statusFields(_ streamID: Int32, _ code: StatusCode, _ message: String?, _ metadata: Metadata?) -> [HeaderField] {
         counters.record(code)
+        let stream = streams[streamID]
+        metrics.callEnded(path: stream?.method?.path ?? stream?.context?.path, code: code,
+                          elapsedNanoseconds: stream.map { (NIODeadline.now() - $0.startedAt).nanoseconds } ?? 0)
         var fields = [HeaderField("grpc-status", String(code.rawValue))]
         // Capped: a message quoting client input must never make the status too large to send
         // (nghttp2 would drop the HEADERS and the call would never end).

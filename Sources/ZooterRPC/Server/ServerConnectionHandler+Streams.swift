@@ -169,10 +169,13 @@ extension ServerConnectionHandler {
     func finishCall(_ admission: ServerStream.Admission) {
         switch admission {
         case .none: break
-        case .work: workCalls -= 1
+        case .work:
+            workCalls -= 1
+            metrics.handlerReturned()
         case .longLived:
             longLivedCalls -= 1
             budget.releaseLongLivedCall()
+            metrics.handlerReturned()
         }
     }
 

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOSSL
 import ZooterHTTP2
 
 /// Asks a connection to shut down gracefully (two-phase GOAWAY, then close once idle).
@@ -22,6 +23,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     let methods: MethodTable
     let dispatcher: CallDispatcher
     let counters: StatusCounters
+    let metrics: ServerMetrics
     let budget: ServerBudget
     let limits: LimitCounters
     let logger: Logger
@@ -53,9 +55,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var lastQueuedBytes = 0
     var lastSendProgress = NIODeadline.now()
 
-    init(configuration: ServerConfiguration, methods: MethodTable, dispatcher: CallDispatcher, counters: StatusCounters,
+    init(configuration: ServerConfiguration, methods: MethodTable, dispatcher: CallDispatcher, counters: StatusCounters, metrics: ServerMetrics,
          budget: ServerBudget, limits: LimitCounters, logger: Logger) {
         self.counters = counters
+        self.metrics = metrics
         self.configuration = configuration
         self.methods = methods
         self.dispatcher = dispatcher
@@ -155,6 +158,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let tlsError = error as? NIOSSLError, case .handshakeFailed = tlsError { metrics.tlsHandshakeFailed() }
         logger.debug("connection error", metadata: ["error": "\(error)"])
         context.close(promise: nil)
     }

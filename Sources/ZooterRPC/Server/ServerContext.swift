@@ -11,6 +11,8 @@ public final class ServerContext: Sendable {
     public let deadline: ContinuousClock.Instant?
     /// The caller's address ("127.0.0.1:53122"), for audit logs.
     public let peer: String
+    /// The call's request id and trace context, for log lines about it.
+    public let identity: RequestIdentity
 
     private struct State {
         var cancelled = false
@@ -22,6 +24,7 @@ public final class ServerContext: Sendable {
 
     init(path: String, metadata: Metadata, deadline: ContinuousClock.Instant?, peer: String = "unknown") {
         self.peer = peer
+        self.identity = RequestIdentity(metadata: metadata)
         self.path = path
         self.metadata = metadata
         self.deadline = deadline

@@ -37,6 +37,8 @@ final class ServerStream {
     var receiveDeadline: NIODeadline
     /// When the call is cut off whatever its grpc-timeout (`maxCallDuration`); nil for long-lived calls.
     var callDeadline: NIODeadline?
+    /// When the headers arrived: the call's duration in metrics is measured from here.
+    let startedAt = NIODeadline.now()
 
     init(maxMessageSize: Int, clientEnded: Bool, receiveDeadline: NIODeadline) {
         self.phase = .done
