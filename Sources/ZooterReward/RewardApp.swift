@@ -24,7 +24,7 @@ public struct RewardApp: Sendable {
         }
         let model = try RewardModel.load(from: modelURL, dimension: encoder.dimension)
         guard model.dimension == encoder.dimension else {
-            throw ValidationErrorMessage("the reward model expects \(model.dimension)-d embeddings; the encoder gives \(encoder.dimension)")
+            throw ServiceError.configuration("the reward model expects \(model.dimension)-d embeddings; the encoder gives \(encoder.dimension)")
         }
         let scorer = EmbeddingRewardScorer(encoder: encoder, model: model)
         logger.info("reward scorer loaded", metadata: ["scorer": "\(scorer.name)", "version": "\(scorer.version)"])
@@ -38,10 +38,4 @@ public struct RewardApp: Sendable {
                                 onDrain: { health.drain() })
         return RewardApp(server: server, reward: reward, services: [batcher, server])
     }
-}
-
-/// A startup failure with a message that says what to fix.
-struct ValidationErrorMessage: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -13,20 +13,20 @@ public struct AdminToken: Sendable {
 
     let bytes: [UInt8]
 
-    public init(_ token: String) throws(AdminTokenError) {
+    public init(_ token: String) throws(ServiceError) {
         let trimmed = token.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.utf8.count >= Self.minimumLength else {
-            throw AdminTokenError(description: "the admin token must have at least \(Self.minimumLength) characters (e.g. `openssl rand -hex 32`)")
+            throw .adminToken("the admin token must have at least \(Self.minimumLength) characters (e.g. `openssl rand -hex 32`)")
         }
         bytes = Array(trimmed.utf8)
     }
 
     /// The token from `file` if given, else from `ZOOTER_ADMIN_TOKEN`; nil when neither is set.
-    public static func resolve(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AdminToken? {
+    public static func resolve(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ServiceError) -> AdminToken? {
         if let file {
             let text: String
             do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-                throw AdminTokenError(description: "cannot read the admin token file \(file): \(error.localizedDescription)")
+                throw .adminToken("cannot read the admin token file \(file): \(error.localizedDescription)", cause: error)
             }
             return try AdminToken(text)
         }
@@ -48,10 +48,4 @@ public struct AdminToken: Sendable {
         }
         return difference == 0
     }
-}
-
-/// A missing or unusable admin token: a problem with the deployment's files or environment, found
-/// at run time (not a command-line usage error, so no usage banner is printed for it).
-public struct AdminTokenError: Error, CustomStringConvertible, Sendable {
-    public let description: String
 }

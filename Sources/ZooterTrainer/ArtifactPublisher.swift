@@ -16,7 +16,7 @@ enum ArtifactPublisher {
     static func publish(version: String, under out: URL, write: (URL) throws -> Void) throws -> URL {
         let fm = FileManager.default
         guard !version.isEmpty, !version.contains("/"), !version.hasPrefix(".") else {
-            throw TrainerError("model version '\(version)' cannot name a folder")
+            throw TrainerError.publish("model version '\(version)' cannot name a folder")
         }
         let versions = out.appendingPathComponent(versionsFolder, isDirectory: true)
         try fm.createDirectory(at: versions, withIntermediateDirectories: true)
@@ -34,7 +34,7 @@ enum ArtifactPublisher {
         let link = out.appendingPathComponent(currentLink)
         let pending = out.appendingPathComponent(".\(currentLink)-\(UUID().uuidString)")
         guard symlink("\(versionsFolder)/\(version)", pending.path) == 0 else {
-            throw TrainerError("cannot create the link \(pending.path): \(String(cString: strerror(errno)))")
+            throw TrainerError.publish("cannot create the link \(pending.path): \(String(cString: strerror(errno)))")
         }
         do { try rename(pending, to: link) } catch {
             try? fm.removeItem(at: pending)
@@ -46,7 +46,7 @@ enum ArtifactPublisher {
     /// rename(2): atomic, and replaces a symlink (not the folder it points to) at the target.
     private static func rename(_ source: URL, to target: URL) throws {
         guard Foundation.rename(source.path, target.path) == 0 else {
-            throw TrainerError("cannot move \(source.path) to \(target.path): \(String(cString: strerror(errno)))")
+            throw TrainerError.publish("cannot move \(source.path) to \(target.path): \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -33,11 +33,11 @@ public struct Rescorer: Sendable {
         var pending: [(RewardJournal.Key, String, String)] = []
         for example in dataset.examples {
             guard let responses = example.responses else {
-                throw TrainerError("example '\(example.id)' has no responses: --rescore needs every expert's response")
+                throw TrainerError.input("example '\(example.id)' has no responses: --rescore needs every expert's response")
             }
             for expert in dataset.experts {
                 guard let response = responses[expert] else {
-                    throw TrainerError("example '\(example.id)' has no response from '\(expert)': --rescore needs every expert's response")
+                    throw TrainerError.input("example '\(example.id)' has no response from '\(expert)': --rescore needs every expert's response")
                 }
                 let key = RewardJournal.Key(id: example.id, expert: expert)
                 if journal.scores[key] == nil { pending.append((key, example.query, response)) }
@@ -68,7 +68,7 @@ public struct Rescorer: Sendable {
                 running -= 1
                 guard response.results.count == job.keys.count, response.results.allSatisfy({ $0.reward.isFinite }),
                       response.results.map(\.id) == job.request.pairs.map(\.id) else {
-                    throw TrainerError("a reward replica answered \(response.results.count) scores for \(job.keys.count) pairs (out of order, or non-finite)")
+                    throw TrainerError.service("a reward replica answered \(response.results.count) scores for \(job.keys.count) pairs (out of order, or non-finite)")
                 }
                 try journal.append(Array(zip(job.keys, response.results.map(\.reward))))
                 done += job.keys.count
@@ -79,7 +79,7 @@ public struct Rescorer: Sendable {
         return try dataset.examples.map { example in
             try dataset.experts.map { expert in
                 guard let reward = journal.scores[RewardJournal.Key(id: example.id, expert: expert)] else {
-                    throw TrainerError("no reward for '\(example.id)' × '\(expert)' after scoring")
+                    throw TrainerError.service("no reward for '\(example.id)' × '\(expert)' after scoring")
                 }
                 return reward
             }

@@ -31,7 +31,7 @@ public struct TrainPipeline {
 
     public func run() async throws -> Outcome {
         var dataset: RoutingDataset
-        do { dataset = try RoutingDataset.load(directory: options.dataset) } catch { throw TrainerError("\(error)") }
+        do { dataset = try RoutingDataset.load(directory: options.dataset) } catch { throw TrainerError.core(error) }
         if let limit = options.limit { dataset = dataset.prefix(limit) }
         log("dataset: \(dataset.count) queries × \(dataset.experts.count) experts from \(options.dataset.path)")
         try FileManager.default.createDirectory(at: options.out, withIntermediateDirectories: true)
@@ -66,10 +66,10 @@ public struct TrainPipeline {
                                             encoderIdentity: encoder.identity.description, observer: nil,
                                             progress: { [progress] done, total in progress("evaluate", done, total) })
         } catch {
-            throw TrainerError("evaluation failed: \(error)")
+            throw TrainerError.core(error)
         }
         log("fitting the router on all \(dataset.count) queries")
-        guard let table = dataset.rewardMatrix() else { throw TrainerError("rewards are missing after scoring") }
+        guard let table = dataset.rewardMatrix() else { throw TrainerError.service("rewards are missing after scoring") }
         let fitted = RouterFitter.fit(embeddings: embeddings, rewards: table, tags: dataset.examples.map(\.tags),
                                       experts: dataset.experts, configuration: configuration, seed: options.seed)
         let artifact = try ArtifactBuilder(dataset: dataset, encoder: encoder,
@@ -104,7 +104,7 @@ public struct TrainPipeline {
                 let request = TagRequest(queries: (start..<end).map { TagQuery(query: dataset.examples[$0].query, givenTags: own[$0]) })
                 let reply = try await client.unary(path: "/zooter.v1.Tagger/Tag", request: request.wireBytes(), timeout: .seconds(120))
                 let response = try TagResponse(wireBytes: reply.message)
-                guard response.results.count == end - start else { throw TrainerError("the tagger answered \(response.results.count) results for \(end - start) queries") }
+                guard response.results.count == end - start else { throw TrainerError.service("the tagger answered \(response.results.count) results for \(end - start) queries") }
                 tags += response.results.map { $0.tags.map(\.name) }
                 progress("tag", end, dataset.count)
             }
@@ -116,11 +116,11 @@ public struct TrainPipeline {
     func rewardsForExamples(_ dataset: RoutingDataset) async throws -> (rewards: [[Double]], source: String) {
         guard options.rescore else {
             guard let table = dataset.rewardMatrix() else {
-                throw TrainerError("the dataset has no rewards: pass --rescore --reward ADDR to score its responses")
+                throw TrainerError.input("the dataset has no rewards: pass --rescore --reward ADDR to score its responses")
             }
             return ((0..<dataset.count).map { row in (0..<dataset.experts.count).map { table[row, $0] } }, "dataset")
         }
-        guard let reward = options.reward else { throw TrainerError("--rescore needs --reward host:port[,host:port...]") }
+        guard let reward = options.reward else { throw TrainerError.missingOption("--rescore needs --reward host:port[,host:port...]") }
         return try await GRPCClient.withClient(target: reward, configuration: options.client) { client in
             let info = try? RewardInfoResponse(wireBytes: try await client.unary(
                 path: "/zooter.v1.RewardScorer/Info", request: RewardInfoRequest().wireBytes(), timeout: .seconds(10)).message)
@@ -172,9 +172,9 @@ public struct TrainPipeline {
             case .success(let response):
                 log("router \(address) now serves \(response.modelVersion) (was \(response.previousModelVersion.isEmpty ? "empty" : response.previousModelVersion))")
             case .failure(let error as RPCError) where error.code == .unavailable:
-                throw TrainerError("cannot reach the router at \(address): \(error.message)")
+                throw TrainerError.service("cannot reach the router at \(address): \(error.message)", cause: error)
             case .failure(let error):
-                throw TrainerError("the router at \(address) rejected the artifact: \(error)")
+                throw TrainerError.service("the router at \(address) rejected the artifact: \(error)", cause: error as? RPCError)
             }
         }
     }

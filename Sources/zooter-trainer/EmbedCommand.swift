@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ZooterCore
+import ZooterTrainer
 
 /// `zooter-trainer embed`: JSONL texts → raw little-endian float32 embeddings.
 ///
@@ -36,7 +37,7 @@ struct EmbedCommand: ParsableCommand {
         let texts = try Self.readTexts(at: URL(fileURLWithPath: input))
         let encoder = try TextEncoder(modelDirectory: URL(fileURLWithPath: model), threads: threads)
         guard FileManager.default.createFile(atPath: output, contents: nil) else {
-            throw EmbedInputError("cannot create output file \(output)")
+            throw TrainerError.input("cannot create output file \(output)")
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         defer { try? handle.close() }
@@ -54,7 +55,7 @@ struct EmbedCommand: ParsableCommand {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw EmbedInputError("cannot read \(url.path): \(error.localizedDescription)")
+            throw TrainerError.input("cannot read \(url.path): \(error.localizedDescription)", cause: error)
         }
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
@@ -63,10 +64,10 @@ struct EmbedCommand: ParsableCommand {
             do {
                 object = try JSONSerialization.jsonObject(with: Data(line))
             } catch {
-                throw EmbedInputError("\(url.lastPathComponent) line \(index + 1): not valid JSON")
+                throw TrainerError.input("\(url.lastPathComponent) line \(index + 1): not valid JSON")
             }
             guard let fields = object as? [String: Any], let text = fields["text"] as? String else {
-                throw EmbedInputError("\(url.lastPathComponent) line \(index + 1): expected a JSON object with a string field \"text\"")
+                throw TrainerError.input("\(url.lastPathComponent) line \(index + 1): expected a JSON object with a string field \"text\"")
             }
             return text
         }
@@ -81,10 +82,4 @@ struct EmbedCommand: ParsableCommand {
         }
         return bytes
     }
-}
-
-/// A problem with the embed command's input or output file (printed without usage text).
-struct EmbedInputError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

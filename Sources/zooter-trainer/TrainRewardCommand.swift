@@ -19,12 +19,12 @@ struct TrainRewardCommand: AsyncParsableCommand {
     func run() async throws {
         var data = try RoutingDataset.load(directory: URL(fileURLWithPath: dataset))
         if let limit, limit < data.count { data.examples = Array(data.examples.prefix(limit)) }
-        guard let rewards = data.rewardMatrix() else { throw TrainerError("\(dataset) has no rewards to learn from") }
+        guard let rewards = data.rewardMatrix() else { throw TrainerError.input("\(dataset) has no rewards to learn from") }
         var queries: [String] = [], responses: [String] = []
         for example in data.examples {
-            guard let given = example.responses else { throw TrainerError("example '\(example.id)' has no responses") }
+            guard let given = example.responses else { throw TrainerError.input("example '\(example.id)' has no responses") }
             for expert in data.experts {
-                guard let response = given[expert] else { throw TrainerError("example '\(example.id)' has no response from '\(expert)'") }
+                guard let response = given[expert] else { throw TrainerError.input("example '\(example.id)' has no response from '\(expert)'") }
                 queries.append(example.query)
                 responses.append(response)
             }

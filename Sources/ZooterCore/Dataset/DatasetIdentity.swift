@@ -19,7 +19,7 @@ public struct DatasetIdentity: Codable, Sendable, Equatable, CustomStringConvert
     static let files = ["models.json", "routing.jsonl", "experts.json"]
 
     /// The identity of the files in `directory` (all examples).
-    static func of(directory: URL) throws(DatasetError) -> DatasetIdentity {
+    static func of(directory: URL) throws(CoreError) -> DatasetIdentity {
         var summary = ""
         for name in files {
             let url = directory.appendingPathComponent(name)

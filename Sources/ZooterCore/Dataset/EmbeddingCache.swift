@@ -42,7 +42,7 @@ public struct EmbeddingCache: Sendable {
 
     /// Adds `embeddings` (row i = `texts[i]`) to the cache file, keeping valid existing entries of
     /// the same dimension. Written to a temporary file and moved into place.
-    public func store(texts: [String], embeddings: Matrix) throws(EmbeddingCacheError) {
+    public func store(texts: [String], embeddings: Matrix) throws(CoreError) {
         precondition(texts.count == embeddings.rows, "one embedding row per text")
         var rows = [UInt64: [Float]]()
         if let existing = readEntries(), existing.dimension == embeddings.columns { rows = existing.rows }
@@ -52,7 +52,7 @@ public struct EmbeddingCache: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try Data(bytes).write(to: fileURL, options: .atomic)
         } catch {
-            throw EmbeddingCacheError(path: fileURL.path, message: "cannot write cache (\(error.localizedDescription))")
+            throw CoreError.embeddingCache(FileProblem(path: fileURL.path, message: "cannot write cache (\(error.localizedDescription))", cause: error))
         }
     }
 
@@ -135,12 +135,6 @@ public struct EmbeddingCache: Sendable {
         }
         return (dimension, rows)
     }
-}
-
-public struct EmbeddingCacheError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var message: String
-    public var description: String { "\(path): \(message)" }
 }
 
 extension UInt64 {

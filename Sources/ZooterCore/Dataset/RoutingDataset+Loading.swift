@@ -3,11 +3,11 @@ public import Foundation
 extension RoutingDataset {
     /// Reads `models.json`, `routing.jsonl` and, when present, `experts.json` from `directory`.
     ///
-    /// Every line is validated; the first problem is thrown as a `DatasetError` naming file and line.
+    /// Every line is validated; the first problem is thrown as a `DatasetProblem` naming file and line.
     /// Blank lines are allowed (they hold no record); nothing else is skipped.
     /// - Parameter keepResponses: false drops response texts after validation (saves memory when
     ///   rewards are all present and only training/evaluation follows).
-    public static func load(directory: URL, keepResponses: Bool = true) throws(DatasetError) -> RoutingDataset {
+    public static func load(directory: URL, keepResponses: Bool = true) throws(CoreError) -> RoutingDataset {
         let modelsURL = directory.appendingPathComponent("models.json")
         let experts = try readModelList(modelsURL)
         let routingURL = directory.appendingPathComponent("routing.jsonl")
@@ -21,53 +21,53 @@ extension RoutingDataset {
                               identity: try DatasetIdentity.of(directory: directory))
     }
 
-    static func readFile(_ url: URL) throws(DatasetError) -> Data {
+    static func readFile(_ url: URL) throws(CoreError) -> Data {
         do {
             return try Data(contentsOf: url)
         } catch {
-            throw DatasetError(code: .fileUnreadable, file: url.path,
-                               message: "cannot read file (\(error.localizedDescription))")
+            throw CoreError.dataset(DatasetProblem(code: .fileUnreadable, file: url.path,
+                               message: "cannot read file (\(error.localizedDescription))", cause: error))
         }
     }
 
-    static func readModelList(_ url: URL) throws(DatasetError) -> [String] {
+    static func readModelList(_ url: URL) throws(CoreError) -> [String] {
         let data = try readFile(url)
         let names: [String]
         do {
             names = try JSONDecoder().decode([String].self, from: data)
         } catch {
-            throw DatasetError(code: .invalidModelList, file: url.path,
-                               message: "must be a JSON list of model names (\(describe(error)))")
+            throw CoreError.dataset(DatasetProblem(code: .invalidModelList, file: url.path,
+                               message: "must be a JSON list of model names (\(describe(error)))"))
         }
         guard !names.isEmpty else {
-            throw DatasetError(code: .invalidModelList, file: url.path, message: "lists no models")
+            throw CoreError.dataset(DatasetProblem(code: .invalidModelList, file: url.path, message: "lists no models"))
         }
         var seen = Set<String>()
         for name in names {
             guard !name.isEmpty else {
-                throw DatasetError(code: .invalidModelList, file: url.path, message: "contains an empty model name")
+                throw CoreError.dataset(DatasetProblem(code: .invalidModelList, file: url.path, message: "contains an empty model name"))
             }
             guard seen.insert(name).inserted else {
-                throw DatasetError(code: .invalidModelList, file: url.path, message: "lists model \"\(name)\" twice")
+                throw CoreError.dataset(DatasetProblem(code: .invalidModelList, file: url.path, message: "lists model \"\(name)\" twice"))
             }
         }
         return names
     }
 
-    static func readExpertFacts(_ url: URL, experts: [String]) throws(DatasetError) -> [ExpertFacts] {
+    static func readExpertFacts(_ url: URL, experts: [String]) throws(CoreError) -> [ExpertFacts] {
         let data = try readFile(url)
         let entries: [ExpertFacts]
         do {
             entries = try JSONDecoder().decode([ExpertFacts].self, from: data)
         } catch {
-            throw DatasetError(code: .invalidField, file: url.path,
-                               message: "must be a JSON list of {name, params_b, kind} objects (\(describe(error)))")
+            throw CoreError.dataset(DatasetProblem(code: .invalidField, file: url.path,
+                               message: "must be a JSON list of {name, params_b, kind} objects (\(describe(error)))"))
         }
         var byName: [String: ExpertFacts] = [:]
         for entry in entries {
             guard experts.contains(entry.name) else {
-                throw DatasetError(code: .unknownModel, file: url.path,
-                                   message: "describes model \"\(entry.name)\" which models.json does not list")
+                throw CoreError.dataset(DatasetProblem(code: .unknownModel, file: url.path,
+                                   message: "describes model \"\(entry.name)\" which models.json does not list"))
             }
             byName[entry.name] = entry
         }
@@ -76,7 +76,7 @@ extension RoutingDataset {
     }
 
     static func readRoutingLines(_ url: URL, experts: [String],
-                                 keepResponses: Bool) throws(DatasetError) -> [RoutingExample] {
+                                 keepResponses: Bool) throws(CoreError) -> [RoutingExample] {
         let data = try readFile(url)
         let file = url.path
         let expertIndex = Dictionary(uniqueKeysWithValues: experts.enumerated().map { ($1, $0) })
@@ -98,33 +98,33 @@ extension RoutingDataset {
                 raw = try decoder.decode(RawRoutingLine.self, from: Data(lineData))
             } catch {
                 if containsNonFiniteNumber(lineData) {
-                    throw DatasetError(code: .nonFiniteReward, file: file, line: lineNumber,
+                    throw CoreError.dataset(DatasetProblem(code: .nonFiniteReward, file: file, line: lineNumber,
                                        message: "line holds a non-finite number (NaN, Infinity or beyond Double range); "
-                                           + "JSON numbers, and rewards in particular, must be finite")
+                                           + "JSON numbers, and rewards in particular, must be finite"))
                 }
-                throw DatasetError(code: .invalidJSON, file: file,
-                                   line: lineNumber, message: describe(error))
+                throw CoreError.dataset(DatasetProblem(code: .invalidJSON, file: file,
+                                   line: lineNumber, message: describe(error)))
             }
             let example = try validate(raw, file: file, line: lineNumber, experts: experts,
                                        expertIndex: expertIndex, keepResponses: keepResponses)
             if let first = firstLineOfID[example.id] {
-                throw DatasetError(code: .duplicateID, file: file, line: lineNumber,
-                                   message: "id \"\(example.id)\" already used on line \(first)")
+                throw CoreError.dataset(DatasetProblem(code: .duplicateID, file: file, line: lineNumber,
+                                   message: "id \"\(example.id)\" already used on line \(first)"))
             }
             firstLineOfID[example.id] = lineNumber
             examples.append(example)
         }
         guard !examples.isEmpty else {
-            throw DatasetError(code: .empty, file: file, message: "holds no queries")
+            throw CoreError.dataset(DatasetProblem(code: .empty, file: file, message: "holds no queries"))
         }
         return examples
     }
 
     private static func validate(_ raw: RawRoutingLine, file: String, line: Int, experts: [String],
                                  expertIndex: [String: Int],
-                                 keepResponses: Bool) throws(DatasetError) -> RoutingExample {
-        func fail(_ code: DatasetError.Code, _ message: String) -> DatasetError {
-            DatasetError(code: code, file: file, line: line, message: message)
+                                 keepResponses: Bool) throws(CoreError) -> RoutingExample {
+        func fail(_ code: DatasetProblem.Code, _ message: String) -> CoreError {
+            .dataset(DatasetProblem(code: code, file: file, line: line, message: message))
         }
         guard let id = raw.id, !id.isEmpty else { throw fail(.missingField, "missing or empty \"id\"") }
         guard let query = raw.query else { throw fail(.missingField, "id \"\(id)\": missing \"query\"") }

@@ -8,10 +8,10 @@ public enum ModelFolder {
         ProcessInfo.processInfo.environment["ZOOTER_MODEL_DIR"] ?? "models/all-MiniLM-L6-v2"
     }
 
-    /// Decodes `url` as JSON, turning every failure into an `EncoderLoadError` naming `name`.
+    /// Decodes `url` as JSON, turning every failure into an `ModelFileProblem` naming `name`.
     static func decode<T: Decodable>(_ type: T.Type, at url: URL, name: String) throws -> T {
         guard let value = try decodeIfPresent(type, at: url, name: name) else {
-            throw EncoderLoadError(file: name, problem: "file not found at \(url.path)")
+            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "file not found at \(url.path)"))
         }
         return value
     }
@@ -23,16 +23,16 @@ public enum ModelFolder {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw EncoderLoadError(file: name, problem: "cannot be read (\(error.localizedDescription))")
+            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "cannot be read (\(error.localizedDescription))", cause: error))
         }
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let DecodingError.keyNotFound(key, _) {
-            throw EncoderLoadError(file: name, problem: "missing field '\(key.stringValue)'")
+            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "missing field '\(key.stringValue)'"))
         } catch let DecodingError.typeMismatch(_, context) {
-            throw EncoderLoadError(file: name, problem: "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type")
+            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"))
         } catch {
-            throw EncoderLoadError(file: name, problem: "is not valid JSON (\(error.localizedDescription))")
+            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "is not valid JSON (\(error.localizedDescription))", cause: error))
         }
     }
 
@@ -43,10 +43,10 @@ public enum ModelFolder {
         let pooling = try decode(PoolingConfiguration.self, at: folder.appendingPathComponent(name), name: name)
         guard pooling.meanTokens == true, pooling.clsToken != true, pooling.maxTokens != true,
               pooling.meanSqrtLengthTokens != true else {
-            throw EncoderLoadError(file: name, problem: "only mean pooling (pooling_mode_mean_tokens = true, all other modes false) is supported")
+            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "only mean pooling (pooling_mode_mean_tokens = true, all other modes false) is supported"))
         }
         if let dimension = pooling.dimension, dimension != hiddenSize {
-            throw EncoderLoadError(file: name, problem: "word_embedding_dimension \(dimension) disagrees with hidden_size \(hiddenSize) in config.json")
+            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "word_embedding_dimension \(dimension) disagrees with hidden_size \(hiddenSize) in config.json"))
         }
     }
 
@@ -57,7 +57,7 @@ public enum ModelFolder {
         guard let config = try decodeIfPresent(SentenceBertConfiguration.self, at: folder.appendingPathComponent(name), name: name),
               let limit = config.maxSequenceLength else { return maxPositions }
         guard limit >= 2, limit <= maxPositions else {
-            throw EncoderLoadError(file: name, problem: "max_seq_length \(limit) must be between 2 and max_position_embeddings \(maxPositions)")
+            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "max_seq_length \(limit) must be between 2 and max_position_embeddings \(maxPositions)"))
         }
         return limit
     }

@@ -35,12 +35,12 @@ extension TextEncoder {
     public func embed(tokenIDs: [[Int32]]) throws -> Matrix {
         let vocabularySize = weights.configuration.vocabularySize
         for (index, sequence) in tokenIDs.enumerated() {
-            guard !sequence.isEmpty else { throw EncoderError("sequence \(index) is empty") }
+            guard !sequence.isEmpty else { throw CoreError.encoderInput("sequence \(index) is empty") }
             guard sequence.count <= maxSequenceLength else {
-                throw EncoderError("sequence \(index) has \(sequence.count) tokens; the limit is \(maxSequenceLength)")
+                throw CoreError.encoderInput("sequence \(index) has \(sequence.count) tokens; the limit is \(maxSequenceLength)")
             }
             if let bad = sequence.first(where: { $0 < 0 || Int($0) >= vocabularySize }) {
-                throw EncoderError("sequence \(index) contains token id \(bad), outside 0..<\(vocabularySize)")
+                throw CoreError.encoderInput("sequence \(index) contains token id \(bad), outside 0..<\(vocabularySize)")
             }
         }
         var output = Matrix(rows: tokenIDs.count, columns: dimension)

@@ -113,7 +113,7 @@ public struct SelectionEvent: Sendable {
     public var validationRows: [Int]
 }
 
-public enum EvaluationError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum EvaluationProblem: Error, Sendable, Equatable, CustomStringConvertible {
     case missingRewards(id: String)
     case embeddingCountMismatch(expected: Int, got: Int)
     case tooFewQueries(queries: Int, folds: Int)

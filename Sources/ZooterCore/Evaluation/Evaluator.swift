@@ -14,7 +14,7 @@ public enum Evaluator {
     public static func evaluate(dataset: RoutingDataset, embeddings: Matrix, configuration: EvaluationConfiguration,
                                 datasetName: String = "", encoderIdentity: String = "",
                                 observer: (@Sendable (SelectionEvent) -> Void)? = nil,
-                                progress: (@Sendable (Int, Int) -> Void)? = nil) throws(EvaluationError) -> EvaluationReport {
+                                progress: (@Sendable (Int, Int) -> Void)? = nil) throws(CoreError) -> EvaluationReport {
         let rewards = try validate(dataset: dataset, embeddings: embeddings, configuration: configuration)
         let n = dataset.count, k = configuration.folds
         let seeds = configuration.seeds
@@ -81,24 +81,24 @@ public enum Evaluator {
     }
 
     private static func validate(dataset: RoutingDataset, embeddings: Matrix,
-                                 configuration c: EvaluationConfiguration) throws(EvaluationError) -> RewardTable {
+                                 configuration c: EvaluationConfiguration) throws(CoreError) -> RewardTable {
         if let missing = dataset.examples.first(where: { $0.rewards == nil }) {
-            throw .missingRewards(id: missing.id)
+            throw .evaluation(.missingRewards(id: missing.id))
         }
-        guard dataset.experts.count >= 2 else { throw .tooFewExperts(dataset.experts.count) }
+        guard dataset.experts.count >= 2 else { throw .evaluation(.tooFewExperts(dataset.experts.count)) }
         guard embeddings.rows == dataset.count else {
-            throw .embeddingCountMismatch(expected: dataset.count, got: embeddings.rows)
+            throw .evaluation(.embeddingCountMismatch(expected: dataset.count, got: embeddings.rows))
         }
-        guard c.folds >= 2, dataset.count >= 2 * c.folds else { throw .tooFewQueries(queries: dataset.count, folds: c.folds) }
-        guard !c.seeds.isEmpty else { throw .invalidConfiguration("no seeds") }
+        guard c.folds >= 2, dataset.count >= 2 * c.folds else { throw .evaluation(.tooFewQueries(queries: dataset.count, folds: c.folds)) }
+        guard !c.seeds.isEmpty else { throw .evaluation(.invalidConfiguration("no seeds")) }
         guard !c.grid.transforms.isEmpty, !c.grid.temperatures.isEmpty, !c.grid.heads.isEmpty,
               !c.grid.weightDecays.isEmpty, !c.grid.neighbourCounts.isEmpty else {
-            throw .invalidConfiguration("every grid list needs at least one value")
+            throw .evaluation(.invalidConfiguration("every grid list needs at least one value"))
         }
         guard c.grid.temperatures.allSatisfy({ $0 > 0 }), c.grid.betas.allSatisfy({ (0...1).contains($0) }) else {
-            throw .invalidConfiguration("temperatures must be > 0 and betas in [0, 1]")
+            throw .evaluation(.invalidConfiguration("temperatures must be > 0 and betas in [0, 1]"))
         }
-        guard let rewards = dataset.rewardMatrix() else { throw .missingRewards(id: "?") }
+        guard let rewards = dataset.rewardMatrix() else { throw .evaluation(.missingRewards(id: "?")) }
         return rewards
     }
 }

@@ -12,10 +12,10 @@ public final class RewardModel: Sendable {
     /// sha256 of the weights, for `Info` and cache keys.
     public let version: String
 
-    public init(weights: HeadWeights) throws(HeadWeightsError) {
+    public init(weights: HeadWeights) throws(CoreError) {
         let architecture = weights.architecture
         guard architecture.kind == .mlp, architecture.outputs == 1, architecture.inputs % 4 == 0 else {
-            throw HeadWeightsError(path: "reward model", message: "expected an MLP with 4×dimension inputs and one output, got \(architecture)")
+            throw CoreError.headWeights(FileProblem(path: "reward model", message: "expected an MLP with 4×dimension inputs and one output, got \(architecture)"))
         }
         self.weights = weights
         self.dimension = architecture.inputs / 4
@@ -47,12 +47,12 @@ public final class RewardModel: Sendable {
         return logits.values.map(Double.init)
     }
 
-    public func save(to url: URL) throws(HeadWeightsError) {
+    public func save(to url: URL) throws(CoreError) {
         try weights.save(to: url, metadata: ["format-role": "zooter-reward-model"])
     }
 
     /// With `dimension`, the file must fit that encoder (checked before the weights are read).
-    public static func load(from url: URL, dimension: Int? = nil) throws(HeadWeightsError) -> RewardModel {
+    public static func load(from url: URL, dimension: Int? = nil) throws(CoreError) -> RewardModel {
         try RewardModel(weights: HeadWeights.load(from: url, inputs: dimension.map { 4 * $0 }).weights)
     }
 }

@@ -32,7 +32,7 @@ public enum RewardModelTrainer {
     ///   - features: `[queries × experts][4d]`, row `q * experts + e` for response e of query q.
     ///   - rewards: the judge's rewards, same layout.
     public static func train(features: Matrix, rewards: [Double], queries: Int, experts: Int,
-                             configuration c: Configuration = Configuration()) throws(HeadWeightsError) -> Result {
+                             configuration c: Configuration = Configuration()) throws(CoreError) -> Result {
         precondition(features.rows == queries * experts && rewards.count == features.rows, "one feature row per response")
         var generator = SeededGenerator(seed: c.seed)
         var order = Array(0..<queries)

@@ -1,12 +1,5 @@
 public import Foundation
 
-/// Problems reading or writing head weights.
-public struct HeadWeightsError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var message: String
-    public var description: String { "\(path): \(message)" }
-}
-
 /// Head weights as safetensors, through the one reader (`SafeTensorsFile`) and writer
 /// (`SafeTensorsWriter`): F32 tensors named by `HeadArchitecture.tensors`.
 /// Metadata (all strings): `format` = "zooter-head", `kind`, `activation`, `experts` (JSON list),
@@ -29,35 +22,36 @@ extension HeadWeights {
         return writer.data
     }
 
-    public func save(to url: URL, metadata: [String: String] = [:]) throws(HeadWeightsError) {
+    public func save(to url: URL, metadata: [String: String] = [:]) throws(CoreError) {
         do {
             try safetensorsData(metadata: metadata).write(to: url, options: .atomic)
         } catch {
-            throw HeadWeightsError(path: url.path, message: "cannot write (\(error.localizedDescription))")
+            throw CoreError.headWeights(FileProblem(path: url.path, message: "cannot write (\(error.localizedDescription))", cause: error))
         }
     }
 
     /// Reads a file written by `save`. Validates header, dtypes, shapes and offsets; with
     /// `inputs`, also that the head takes that many inputs (checked before any allocation).
-    public static func load(from url: URL, inputs: Int? = nil) throws(HeadWeightsError) -> (weights: HeadWeights, metadata: [String: String]) {
+    public static func load(from url: URL, inputs: Int? = nil) throws(CoreError) -> (weights: HeadWeights, metadata: [String: String]) {
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw HeadWeightsError(path: url.path, message: "cannot read (\(error.localizedDescription))")
+            throw CoreError.headWeights(FileProblem(path: url.path, message: "cannot read (\(error.localizedDescription))", cause: error))
         }
         return try decode(data, path: url.path, inputs: inputs)
     }
 
     /// Reads weights from safetensors bytes (an artifact sent inline), validated like `load`.
-    public static func load(safetensors data: Data, name: String = "<inline head>", inputs: Int? = nil) throws(HeadWeightsError) -> (weights: HeadWeights, metadata: [String: String]) {
+    public static func load(safetensors data: Data, name: String = "<inline head>", inputs: Int? = nil) throws(CoreError) -> (weights: HeadWeights, metadata: [String: String]) {
         try decode(data, path: name, inputs: inputs)
     }
 
-    static func decode(_ data: Data, path: String, inputs expectedInputs: Int? = nil) throws(HeadWeightsError) -> (weights: HeadWeights, metadata: [String: String]) {
-        func fail(_ message: String) -> HeadWeightsError { HeadWeightsError(path: path, message: message) }
+    static func decode(_ data: Data, path: String, inputs expectedInputs: Int? = nil) throws(CoreError) -> (weights: HeadWeights, metadata: [String: String]) {
+        func fail(_ message: String) -> CoreError { .headWeights(FileProblem(path: path, message: message)) }
         // The shared reader checks offsets, sizes and overlaps with overflow-checked arithmetic.
         let file: SafeTensorsFile
         do { file = try SafeTensorsFile(bytes: data, name: path) } catch {
-            throw fail("not a valid safetensors file: \((error as? EncoderLoadError)?.problem ?? "\(error)")")
+            let reason = if case .modelFile(let problem)? = error as? CoreError { problem.problem } else { "\(error)" }
+            throw CoreError.headWeights(FileProblem(path: path, message: "not a valid safetensors file: \(reason)", cause: error))
         }
         let meta = file.metadata
         guard meta["format"] == "zooter-head", let kind = meta["kind"].flatMap(HeadKind.init(rawValue:)),

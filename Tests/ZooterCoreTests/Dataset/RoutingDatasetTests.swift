@@ -7,7 +7,7 @@ import Testing
     static let good = #"{"id": "a", "query": "hello", "source": null, "rewards": {"m1": 0.5, "m2": 1}}"#
 
     /// Writes models.json + routing.jsonl and loads them.
-    static func load(_ lines: [String], models: String = models, experts: String? = nil) throws(DatasetError) -> RoutingDataset {
+    static func load(_ lines: [String], models: String = models, experts: String? = nil) throws(CoreError) -> RoutingDataset {
         let dir: URL
         do {
             dir = try TestSupport.temporaryDirectory()
@@ -15,19 +15,19 @@ import Testing
             try Data(lines.joined(separator: "\n").utf8).write(to: dir.appendingPathComponent("routing.jsonl"))
             if let experts { try Data(experts.utf8).write(to: dir.appendingPathComponent("experts.json")) }
         } catch {
-            throw DatasetError(code: .fileUnreadable, file: "setup", message: "\(error)")
+            throw CoreError.dataset(DatasetProblem(code: .fileUnreadable, file: "setup", message: "\(error)"))
         }
         return try RoutingDataset.load(directory: dir)
     }
 
-    static func expectError(_ lines: [String], code: DatasetError.Code, line: Int?, mentioning text: String,
+    static func expectError(_ lines: [String], code: DatasetProblem.Code, line: Int?, mentioning text: String,
                             sourceLocation: SourceLocation = #_sourceLocation) {
         do {
             _ = try load(lines)
             Issue.record("expected \(code)", sourceLocation: sourceLocation)
         } catch {
-            #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-            #expect(error.line == line, "\(error)", sourceLocation: sourceLocation)
+            #expect(error.datasetProblem?.code == code, "\(error)", sourceLocation: sourceLocation)
+            #expect(error.datasetProblem?.line == line, "\(error)", sourceLocation: sourceLocation)
             #expect(error.description.contains("routing.jsonl"), sourceLocation: sourceLocation)
             #expect(error.description.contains(text), "\(error)", sourceLocation: sourceLocation)
         }
@@ -69,10 +69,10 @@ import Testing
     }
 
     @Test func validatesModelAndExpertFiles() {
-        #expect(throws: DatasetError.self) { try Self.load([Self.good], models: #"["m1", "m1"]"#) }
-        #expect(throws: DatasetError.self) { try Self.load([Self.good], models: #"{"m1": 1}"#) }
-        #expect(throws: DatasetError.self) { try Self.load([Self.good], models: "[]") }
-        #expect(throws: DatasetError.self) {
+        #expect(throws: CoreError.self) { try Self.load([Self.good], models: #"["m1", "m1"]"#) }
+        #expect(throws: CoreError.self) { try Self.load([Self.good], models: #"{"m1": 1}"#) }
+        #expect(throws: CoreError.self) { try Self.load([Self.good], models: "[]") }
+        #expect(throws: CoreError.self) {
             try Self.load([Self.good], experts: #"[{"name": "other", "params_b": 1}]"#)
         }
         let data = try? Self.load([Self.good], experts: #"[{"name": "m2", "params_b": 7.5, "kind": "chat"}]"#)

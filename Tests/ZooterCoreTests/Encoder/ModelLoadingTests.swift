@@ -40,12 +40,12 @@ struct ModelLoadingTests {
                             sourceLocation: SourceLocation = #_sourceLocation) throws {
         let url = try folder(replacements)
         defer { try? FileManager.default.removeItem(at: url) }
-        let error = #expect(throws: EncoderLoadError.self, sourceLocation: sourceLocation) {
+        let error = #expect(throws: CoreError.self, sourceLocation: sourceLocation) {
             _ = try TextEncoder(modelDirectory: url, threads: 1)
         }
-        #expect(error?.file == file, "error \(error.map(String.init(describing:)) ?? "none") should name \(file)", sourceLocation: sourceLocation)
+        #expect(error?.modelFileProblem?.file == file, "error \(error.map(String.init(describing:)) ?? "none") should name \(file)", sourceLocation: sourceLocation)
         for word in words {
-            #expect(error?.problem.contains(word) == true, "'\(error?.problem ?? "")' should mention '\(word)'", sourceLocation: sourceLocation)
+            #expect(error?.modelFileProblem?.problem.contains(word) == true, "'\(error?.modelFileProblem?.problem ?? "")' should mention '\(word)'", sourceLocation: sourceLocation)
         }
     }
 

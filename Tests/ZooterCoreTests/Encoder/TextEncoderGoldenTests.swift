@@ -84,9 +84,9 @@ struct TextEncoderGoldenTests {
         #expect(long.rows == 1)
         let norm = long.row(0).reduce(0) { $0 + Double($1) * Double($1) }.squareRoot()
         #expect(abs(norm - 1) < 1e-5)
-        #expect(throws: EncoderError.self) { try encoder.embed(tokenIDs: [[101, 40_000, 102]]) }
-        #expect(throws: EncoderError.self) { try encoder.embed(tokenIDs: [[]]) }
-        #expect(throws: EncoderError.self) { try encoder.embed(tokenIDs: [Array(repeating: 1000, count: 300)]) }
+        #expect(throws: CoreError.self) { try encoder.embed(tokenIDs: [[101, 40_000, 102]]) }
+        #expect(throws: CoreError.self) { try encoder.embed(tokenIDs: [[]]) }
+        #expect(throws: CoreError.self) { try encoder.embed(tokenIDs: [Array(repeating: 1000, count: 300)]) }
         #expect(encoder.identity.name == "all-MiniLM-L6-v2")
         #expect(encoder.identity.weightsSHA256.hasPrefix("53aa5117") && encoder.identity.weightsSHA256.hasSuffix("28d9db"))
     }

@@ -91,8 +91,8 @@ struct TinyModelTests {
     @Test func missingTensorNamesFileAndTensor() throws {
         let folder = try Self.makeFolder(dtype: .f32, omit: "encoder.layer.0.output.dense.weight")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let error = #expect(throws: EncoderLoadError.self) { _ = try TextEncoder(modelDirectory: folder) }
-        #expect(error?.file == "model.safetensors")
-        #expect(error?.problem == "missing tensor 'bert.encoder.layer.0.output.dense.weight'")
+        let error = #expect(throws: CoreError.self) { _ = try TextEncoder(modelDirectory: folder) }
+        #expect(error?.modelFileProblem?.file == "model.safetensors")
+        #expect(error?.modelFileProblem?.problem == "missing tensor 'bert.encoder.layer.0.output.dense.weight'")
     }
 }

@@ -102,15 +102,19 @@ import Testing
 
     @Test func rejectsUnusableInput() {
         let (dataset, x) = Self.toy()
-        #expect(throws: EvaluationError.embeddingCountMismatch(expected: 75, got: 74)) {
+        #expect {
             try Evaluator.evaluate(dataset: dataset, embeddings: x.selectingRows(Array(0..<74)),
                                    configuration: Self.smallConfiguration())
+        } throws: { error in
+            (error as? CoreError)?.evaluationProblem == .embeddingCountMismatch(expected: 75, got: 74)
         }
         var missing = dataset
         missing.examples[3].rewards = nil
         missing.examples[3].responses = ["expert-0": "r"]
-        #expect(throws: EvaluationError.missingRewards(id: dataset.examples[3].id)) {
+        #expect {
             try Evaluator.evaluate(dataset: missing, embeddings: x, configuration: Self.smallConfiguration())
+        } throws: { error in
+            (error as? CoreError)?.evaluationProblem == .missingRewards(id: dataset.examples[3].id)
         }
     }
 }

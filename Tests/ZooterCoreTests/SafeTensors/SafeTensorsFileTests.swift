@@ -25,12 +25,12 @@ struct SafeTensorsFileTests {
     }
 
     static func expectLoadError(_ url: URL, mentions words: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-        let error = #expect(throws: EncoderLoadError.self, sourceLocation: sourceLocation) {
+        let error = #expect(throws: CoreError.self, sourceLocation: sourceLocation) {
             _ = try SafeTensorsFile(url: url)
         }
-        #expect(error?.file == "model.safetensors", sourceLocation: sourceLocation)
+        #expect(error?.modelFileProblem?.file == "model.safetensors", sourceLocation: sourceLocation)
         for word in words {
-            #expect(error?.problem.contains(word) == true, "'\(error?.problem ?? "no error")' should mention '\(word)'", sourceLocation: sourceLocation)
+            #expect(error?.modelFileProblem?.problem.contains(word) == true, "'\(error?.modelFileProblem?.problem ?? "no error")' should mention '\(word)'", sourceLocation: sourceLocation)
         }
     }
 
@@ -55,11 +55,11 @@ struct SafeTensorsFileTests {
         let brains = try file.floats("c", shape: [4])
         #expect(brains[0] == 1 && brains[1] == -3 && brains[3] == 3.140625)
         #expect(brains[2] == Float(bitPattern: 0x006D_0000))
-        #expect(throws: EncoderLoadError.self) { try file.floats("ids", shape: [1]) }
-        let wrongShape = #expect(throws: EncoderLoadError.self) { try file.floats("a", shape: [4]) }
-        #expect(wrongShape?.problem.contains("shape") == true)
-        let missing = #expect(throws: EncoderLoadError.self) { try file.floats("nope", shape: [1]) }
-        #expect(missing?.problem.contains("missing tensor 'nope'") == true)
+        #expect(throws: CoreError.self) { try file.floats("ids", shape: [1]) }
+        let wrongShape = #expect(throws: CoreError.self) { try file.floats("a", shape: [4]) }
+        #expect(wrongShape?.modelFileProblem?.problem.contains("shape") == true)
+        let missing = #expect(throws: CoreError.self) { try file.floats("nope", shape: [1]) }
+        #expect(missing?.modelFileProblem?.problem.contains("missing tensor 'nope'") == true)
     }
 
     @Test func f16ConversionIsExactForAllFiniteValues() {

@@ -11,6 +11,6 @@ struct KMeansFileTests {
         let loaded = try KMeans.load(from: url, dimension: 8)
         #expect(loaded.centroids == fitted.centroids)  // exact: raw float32 bits round-trip
         #expect(loaded.assign(points) == fitted.assign(points))
-        #expect(throws: EncoderLoadError.self) { try KMeans.load(from: url, dimension: 16) }
+        #expect(throws: CoreError.self) { try KMeans.load(from: url, dimension: 16) }
     }
 }

@@ -27,11 +27,11 @@ import Testing
         let a = HeadArchitecture(kind: .linear, inputs: 4, outputs: 2)
         let data = HeadWeights(architecture: a, parameters: [Float](repeating: 1, count: a.parameterCount), experts: ["a", "b"])
             .safetensorsData()
-        #expect(throws: HeadWeightsError.self) { try HeadWeights.decode(data.prefix(data.count - 4), path: "t") }
-        #expect(throws: HeadWeightsError.self) { try HeadWeights.decode(Data([1, 2, 3]), path: "t") }
+        #expect(throws: CoreError.self) { try HeadWeights.decode(data.prefix(data.count - 4), path: "t") }
+        #expect(throws: CoreError.self) { try HeadWeights.decode(Data([1, 2, 3]), path: "t") }
         var huge = [UInt8](data)
         huge[0] = 0xFF; huge[1] = 0xFF; huge[7] = 0x7F
-        #expect(throws: HeadWeightsError.self) { try HeadWeights.decode(Data(huge), path: "t") }
+        #expect(throws: CoreError.self) { try HeadWeights.decode(Data(huge), path: "t") }
     }
 }
 
@@ -59,18 +59,18 @@ import Testing
     ])
     func overflowingShapesAndOffsetsAreErrors(shape: String, offsets: String) {
         let data = Self.file(weightShape: shape, weightOffsets: offsets)
-        #expect(throws: HeadWeightsError.self) { try HeadWeights.load(safetensors: data) }
+        #expect(throws: CoreError.self) { try HeadWeights.load(safetensors: data) }
     }
 
     @Test func aValidFileLoadsAndTheEncoderWidthIsChecked() throws {
         let data = Self.file(weightShape: "[2,4]", weightOffsets: "[0,32]")
         #expect(try HeadWeights.load(safetensors: data, inputs: 4).weights.architecture.inputs == 4)
-        #expect(throws: HeadWeightsError.self) { try HeadWeights.load(safetensors: data, inputs: 384) }
+        #expect(throws: CoreError.self) { try HeadWeights.load(safetensors: data, inputs: 384) }
     }
 
     @Test func absurdExpertCountsAreRefusedBeforeAllocating() {
         let experts = "[" + (0..<70_000).map { #"\"e\#($0)\""# }.joined(separator: ",") + "]"
         let data = Self.file(weightShape: "[70000,4]", weightOffsets: "[0,32]", experts: experts)
-        #expect(throws: HeadWeightsError.self) { try HeadWeights.load(safetensors: data) }
+        #expect(throws: CoreError.self) { try HeadWeights.load(safetensors: data) }
     }
 }
