@@ -3,7 +3,7 @@ import ZooterCore
 import ZooterWire
 
 /// Turns a fitted router into the artifact the router loads: `manifest.binpb` (ModelManifest),
-/// `head.safetensors`, plus `manifest.json` and `report.json` for people.
+/// `head.safetensors`, plus `manifest.json`, `report.json` and `report.html` for people.
 struct ArtifactBuilder {
     let dataset: RoutingDataset
     let encoder: TextEncoder
@@ -80,6 +80,7 @@ struct ArtifactBuilder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(report).write(to: directory.appendingPathComponent("report.json"), options: .atomic)
+        try Data(report.html().utf8).write(to: directory.appendingPathComponent("report.html"), options: .atomic)
         let readable: [String: String] = [
             "model_version": manifest.modelVersion, "encoder": "\(manifest.encoder)@\(manifest.encoderSHA256)",
             "experts": manifest.experts.map(\.name).joined(separator: ","), "fallback_expert": manifest.fallbackExpert,

@@ -20,6 +20,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Tag source for label enhancement and the per-tag peer: source | tags | kmeans:K | none.")
     var tags: String = "source"
 
+    @Option(help: "Also write the report as a self-contained HTML page with charts to this file.")
+    var html: String?
+
     @Flag(help: "Print the JSON report on stdout (default: markdown tables).")
     var json = false
 
@@ -64,6 +67,10 @@ struct EvaluateCommand: ParsableCommand {
                                             progress: { done, total in bar.show("folds", done, total) })
         report.elapsedSeconds = Date().timeIntervalSince(started)
         FileHandle.standardError.write(Data(String(format: "\ndone in %.1f s\n", report.elapsedSeconds ?? 0).utf8))
+        if let html {
+            try Data(report.html().utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
+            FileHandle.standardError.write(Data("HTML report: \(html)\n".utf8))
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
