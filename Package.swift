@@ -30,6 +30,8 @@ let package = Package(
         .executable(name: "zooter-reward", targets: ["zooter-reward"]),
         .executable(name: "zooter-tagger", targets: ["zooter-tagger"]),
         .executable(name: "zooter-trainer", targets: ["zooter-trainer"]),
+        // For services that call the router: `RouterClient`, `HealthProbe`, and the message types.
+        .library(name: "ZooterClient", targets: ["ZooterClient"]),
         // Only for the separate fuzzing package (Fuzz/, scripts/fuzz): another package can reach
         // these modules only through a library product. Adds no build step to `swift build`.
         .library(name: "ZooterFuzzing", targets: [
@@ -93,12 +95,16 @@ let package = Package(
         .target(name: "ZooterReward", dependencies: serviceDependencies),
         .target(name: "ZooterRouter", dependencies: serviceDependencies),
         .target(name: "ZooterTrainer", dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", "ZooterCore"]),
+        // The client library other Swift packages depend on (README, "Calling the router").
+        .target(name: "ZooterClient", dependencies: ["ZooterRPC", "ZooterWire"]),
 
         // MARK: Executables (thin @main wrappers)
         .executableTarget(name: "zooter-router", dependencies: ["ZooterRouter"] + executableDependencies),
         .executableTarget(name: "zooter-reward", dependencies: ["ZooterReward"] + executableDependencies),
         .executableTarget(name: "zooter-tagger", dependencies: ["ZooterTagger"] + executableDependencies),
-        .executableTarget(name: "zooter-trainer", dependencies: ["ZooterTrainer"] + executableDependencies),
+        .executableTarget(name: "zooter-trainer", dependencies: ["ZooterTrainer", "ZooterClient"] + executableDependencies),
+        // The README's Swift example, built and run against a live router by the tests.
+        .executableTarget(name: "zooter-example-route", dependencies: ["ZooterClient"], path: "Examples/swift-route"),
         // Encoder benchmark (not a test): scripts/bench-encoder runs it beside onnxruntime.
         .executableTarget(name: "zooter-bench-encoder", dependencies: ["ZooterCore"]),
 
@@ -114,8 +120,8 @@ let package = Package(
                            .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(
             name: "ZooterEndToEndTests",
-            dependencies: ["ZooterRouter", "ZooterTrainer", "ZooterCore", "ZooterRPC", "ZooterWire", "ZooterTestSupport",
-                           "zooter-router", "zooter-reward", "zooter-tagger", "zooter-trainer"]),
+            dependencies: ["ZooterRouter", "ZooterTrainer", "ZooterCore", "ZooterRPC", "ZooterWire", "ZooterTestSupport", "ZooterClient",
+                           "zooter-router", "zooter-reward", "zooter-tagger", "zooter-trainer", "zooter-example-route"]),
         .testTarget(
             name: "ZooterServiceKitTests",
             dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", "ZooterTestSupport", .product(name: "Logging", package: "swift-log"),

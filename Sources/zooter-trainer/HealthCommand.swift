@@ -1,5 +1,5 @@
 import ArgumentParser
-import ZooterRPC
+import ZooterClient
 import ZooterServiceKit
 import ZooterWire
 
@@ -27,10 +27,7 @@ struct HealthCommand: AsyncParsableCommand {
         let outcome: Result<HealthCheckResponse.ServingStatus, any Error>
         do {
             outcome = .success(try await GRPCClient.withClient(target: target, configuration: try security.configuration(for: [target])) { client in
-                let reply = try await client.unary(
-                    path: "/grpc.health.v1.Health/Check", request: HealthCheckRequest(service: service).wireBytes(),
-                    timeout: .milliseconds(timeoutMilliseconds))
-                return try HealthCheckResponse(wireBytes: reply.message).status
+                try await HealthProbe.check(client, service: service, timeout: .milliseconds(timeoutMilliseconds))
             })
         } catch {
             outcome = .failure(error)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ZooterRPC
+import ZooterClient
 import ZooterServiceKit
 import ZooterWire
 
@@ -20,12 +20,10 @@ struct RouteCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let request = RouteBatchRequest(requests: queries.map { RouteRequest(query: $0, costWeight: costWeight) })
-        let batch = try await GRPCClient.withClient(target: router, configuration: try security.configuration(for: [router])) { client in
-            let reply = try await client.unary(path: "/zooter.v1.Router/RouteBatch", request: request.wireBytes(), timeout: .seconds(30))
-            return try RouteBatchResponse(wireBytes: reply.message)
+        let responses = try await RouterClient.with(target: router, configuration: try security.configuration(for: [router])) { client in
+            try await client.route(queries.map { RouteRequest(query: $0, costWeight: costWeight) })
         }
-        for (query, response) in zip(queries, batch.responses) {
+        for (query, response) in zip(queries, responses) {
             let ranking = response.ranked.prefix(3).map { "\($0.expert) \(String(format: "%.3f", $0.probability))" }.joined(separator: ", ")
             let preview = query.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             print("\(preview.prefix(72))\(preview.count > 72 ? "…" : "")\n  → \(response.chosen)\(response.fallbackUsed ? " (fallback)" : "")  [top 3: \(ranking)]  model \(response.modelVersion), \(response.totalMicros) µs")

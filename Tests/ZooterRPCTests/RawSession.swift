@@ -50,18 +50,17 @@ final class RawSession {
 
     /// Sends a PING and reads until its ACK: the server has then processed every frame this
     /// session had written before it. DATA that flow control held back (nghttp2 sends a PING
-    /// ahead of queued DATA, and the server's first WINDOW_UPDATE may not have arrived yet) is
-    /// sent as credit comes, with another round trip, while a round trip still sends some.
+    /// ahead of queued DATA, and the server's first WINDOW_UPDATE may not have arrived yet) goes
+    /// out as credit comes; the round trips repeat until one starts with nothing left to send
+    /// (so that DATA, too, was processed), or a round trip sent nothing more (no credit).
     func roundTrip() async throws {
-        var queued = Int.max
         while !connectionClosed {
+            let queuedBefore = session.queuedBodyBytes
             let acknowledged = pingsAcknowledged
             session.ping()
             try await flush()
             _ = try await pump { pingsAcknowledged > acknowledged }
-            let left = session.queuedBodyBytes
-            if left == 0 || left >= queued { break }  // all sent, or no credit to send more
-            queued = left
+            if queuedBefore == 0 || session.queuedBodyBytes >= queuedBefore { break }
         }
     }
 
