@@ -90,7 +90,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]),
+            ],
+            // The gRPC reflection index, written by scripts/gen-protos from Protos/.
+            resources: [.copy("Resources/reflection.json")]),
         .target(name: "ZooterTagger", dependencies: serviceDependencies, resources: [.copy("Resources/taxonomy.json")]),
         .target(name: "ZooterReward", dependencies: serviceDependencies),
         .target(name: "ZooterRouter", dependencies: serviceDependencies),

@@ -34,7 +34,7 @@ public struct RewardApp: Sendable {
         let reward = RewardService(scorer: scorer, batcher: batcher, cacheCapacity: rewardOptions.cacheEntries,
                                    replicaID: rewardOptions.replicaID ?? ProcessInfo.processInfo.hostName)
         let health = HealthService(services: [RewardService.serviceName])
-        let server = GRPCServer(configuration: options.serverConfiguration, methods: health.methods + reward.methods, logger: logger,
+        let server = GRPCServer(configuration: options.serverConfiguration, methods: try ReflectionService.adding(to: health.methods + reward.methods), logger: logger,
                                 onDrain: { health.drain() })
         return RewardApp(server: server, reward: reward, services: [batcher, server])
     }

@@ -42,7 +42,7 @@ public struct RouterApp: Sendable {
                 }
             }
         }
-        let server = GRPCServer(configuration: options.serverConfiguration, methods: health.methods + router.methods, logger: logger,
+        let server = GRPCServer(configuration: options.serverConfiguration, methods: try ReflectionService.adding(to: health.methods + router.methods), logger: logger,
                                 onDrain: { health.drain() })
         return RouterApp(server: server, router: router, services: [batcher, server])
     }

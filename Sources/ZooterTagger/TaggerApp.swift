@@ -23,7 +23,7 @@ public struct TaggerApp: Sendable {
         let batcher = encoderOptions.embeddingBatcher(encoder)
         let tagger = TaggerService(taxonomy: taxonomy, matcher: matcher, latent: latent, encoder: encoder, batcher: batcher)
         let health = HealthService(services: [TaggerService.serviceName])
-        let server = GRPCServer(configuration: options.serverConfiguration, methods: health.methods + tagger.methods, logger: logger,
+        let server = GRPCServer(configuration: options.serverConfiguration, methods: try ReflectionService.adding(to: health.methods + tagger.methods), logger: logger,
                                 onDrain: { health.drain() })
         return TaggerApp(server: server, tagger: tagger, services: [batcher, server])
     }

@@ -4,8 +4,9 @@ import ZooterClient
 import ZooterTestSupport
 
 /// The README's "Calling the router from another service": each example (Swift through the
-/// `ZooterClient` library, Python through grpcio, bare curl, the health probe) runs against a
-/// live router and reaches the decision `RouterClient` gets; the README shows the files verbatim.
+/// `ZooterClient` library, Python through grpcio, bare curl, the health probe, and a client that
+/// knows the router only through gRPC server reflection) runs against a live router and reaches
+/// the decision `RouterClient` gets; the README shows the files verbatim.
 @Suite(.serialized, .timeLimit(.minutes(4))) struct ClientExamplesTests {
     static let root = ServiceProcess.root
     static let query = "Prove that the square root of 2 is irrational."
@@ -45,6 +46,24 @@ import ZooterTestSupport
         let health = try await ChildProcess.run(ServiceProcess.binDirectory.appendingPathComponent("zooter-trainer").path,
                                                 ["health", "--target", target, "--service", "zooter.v1.Router"])
         #expect(health.status == 0, "\(health.output)")
+
+        // Server reflection, through grpcio's reflection client: the services, the Router's
+        // methods, and a Route call made from the descriptors reflection returned.
+        struct Reflected: Decodable {
+            var services: [String]
+            var methods: [String]
+            var chosen: String
+            var model_version: String
+            var unknown: String
+        }
+        let reflection = try await ChildProcess.run("/usr/bin/env", ["python3", Self.root.appendingPathComponent("Tests/Interop/grpcio_reflection.py").path,
+                                                                     target, Self.query])
+        try #require(reflection.status == 0, "grpcio reflection client: \(reflection.standardError)")
+        let reflected = try JSONDecoder().decode(Reflected.self, from: Data(reflection.output.utf8))
+        #expect(reflected.services == ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "zooter.v1.Router"])
+        #expect(reflected.methods == ["Route", "RouteBatch", "LoadModel", "ModelInfo"])
+        #expect(reflected.chosen == expected.chosen && reflected.model_version == expected.modelVersion)
+        #expect(reflected.unknown == "KeyError")
     }
 
     @Test func theReadmeShowsEveryExampleAsItIs() throws {

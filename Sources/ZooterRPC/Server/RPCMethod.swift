@@ -12,6 +12,10 @@ public struct RPCMethod: Sendable {
         /// A unary handler run on the server's task group, off the event loops.
         case unary(@Sendable ([UInt8], ServerContext) async throws -> [UInt8])
         case serverStreaming(@Sendable ([UInt8], ServerContext, ResponseWriter) async throws -> Void)
+        /// A bidirectional stream answered message by message on the event loop: each request
+        /// message gets its response messages at once, and the call ends OK when the client
+        /// half-closes. For cheap lookups only (server reflection), like `inline`.
+        case conversation(@Sendable ([UInt8], ServerContext) throws -> [[UInt8]])
     }
 
     /// Decides from the request headers alone whether the caller may make this call; runs when
@@ -70,6 +74,14 @@ public struct RPCMethod: Sendable {
         _ path: String, handler: @escaping @Sendable ([UInt8], ServerContext) throws -> [UInt8]
     ) -> RPCMethod {
         RPCMethod(path: path, handler: .inline(handler))
+    }
+
+    /// A bidirectional-streaming method whose every request message is answered at once, on the
+    /// event loop (see `Handler.conversation`): never use it for anything that computes or waits.
+    public static func inlineConversation(
+        _ path: String, handler: @escaping @Sendable ([UInt8], ServerContext) throws -> [[UInt8]]
+    ) -> RPCMethod {
+        RPCMethod(path: path, handler: .conversation(handler))
     }
 
     public static func serverStreaming(

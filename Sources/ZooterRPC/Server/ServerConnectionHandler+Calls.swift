@@ -30,6 +30,9 @@ extension ServerConnectionHandler {
                     bound.value.complete(streamID, result.map { Optional($0) })
                 }
             }
+        case .conversation:
+            // Answered message by message as they arrive (`converse`); never dispatched whole.
+            return fail(streamID, RPCError(code: .internal, message: "a conversation call was dispatched as a whole"))
         case .serverStreaming(let handler):
             let writer: RPCMethod.ResponseWriter = { message in
                 try await loop.submit { try bound.value.stream(streamID, message: message) }.get()

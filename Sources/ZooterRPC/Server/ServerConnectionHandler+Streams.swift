@@ -114,6 +114,9 @@ extension ServerConnectionHandler {
         stream.heldBytes += bytes.count
         do throws(MessageDeframer.Failure) {
             let messages = try stream.deframer.append(bytes)
+            if case .conversation(let handler)? = stream.method?.handler {
+                return converse(stream, streamID: streamID, messages: messages, handler: handler)
+            }
             for message in messages {
                 if stream.request != nil {
                     return fail(streamID, RPCError(
@@ -139,6 +142,9 @@ extension ServerConnectionHandler {
         guard let stream = streams[streamID], stream.phase == .receiving else { return }
         if stream.deframer.hasPartialMessage {
             return fail(streamID, RPCError(code: .internal, message: "the request ended in the middle of a message (truncated frame)"))
+        }
+        if case .conversation? = stream.method?.handler {
+            return succeed(streamID, message: nil)  // every message was answered as it came
         }
         guard let request = stream.request else {
             return fail(streamID, RPCError(code: .internal, message: "the request carried no message"))
