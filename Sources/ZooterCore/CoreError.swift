@@ -5,8 +5,10 @@
 public enum CoreError: Error, Sendable, CustomStringConvertible {
     /// A routing dataset file: which file, which line, what to fix.
     case dataset(DatasetProblem)
-    /// A file of a model folder (encoder weights, config, vocabulary, centroids) cannot be loaded.
-    case modelFile(ModelFileProblem)
+    /// A file of a model folder (encoder weights, config, vocabulary, centroids) cannot be
+    /// loaded; `path` names it relative to the folder where possible, e.g. `model.safetensors:
+    /// header length 4096 runs past the end of the file (1200 bytes)`.
+    case modelFile(FileProblem)
     /// Input the encoder cannot run (an empty sequence, one over the maximum length, an unknown id).
     case encoderInput(String)
     /// An evaluation cannot run on this data or configuration.
@@ -19,33 +21,14 @@ public enum CoreError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .dataset(let problem): return problem.description
-        case .modelFile(let problem): return problem.description
         case .encoderInput(let message): return message
         case .evaluation(let problem): return problem.description
-        case .embeddingCache(let problem), .headWeights(let problem): return problem.description
+        case .modelFile(let problem), .embeddingCache(let problem), .headWeights(let problem): return problem.description
         }
     }
 }
 
-/// A file of a model folder that cannot be loaded: `file` (relative to the folder where possible)
-/// and what is wrong with it, e.g. `model.safetensors: header length 4096 runs past the end of
-/// the file (1200 bytes)`.
-public struct ModelFileProblem: Sendable, CustomStringConvertible {
-    public var file: String
-    public var problem: String
-    /// The error of a lower layer that caused it (a failed read), if any.
-    public var cause: (any Error & Sendable)?
-
-    public init(file: String, problem: String, cause: (any Error & Sendable)? = nil) {
-        self.file = file
-        self.problem = problem
-        self.cause = cause
-    }
-
-    public var description: String { "\(file): \(problem)" }
-}
-
-/// A file Zooter writes and reads back (cache, weights) that cannot be used.
+/// A file that cannot be used: which one, what is wrong with it, and the lower layer's error.
 public struct FileProblem: Sendable, CustomStringConvertible {
     public var path: String
     public var message: String
@@ -64,7 +47,7 @@ public struct FileProblem: Sendable, CustomStringConvertible {
 extension CoreError {
     /// The payload of each case, for callers and tests that look at one kind (nil for the others).
     public var datasetProblem: DatasetProblem? { if case .dataset(let problem) = self { problem } else { nil } }
-    public var modelFileProblem: ModelFileProblem? { if case .modelFile(let problem) = self { problem } else { nil } }
+    public var modelFileProblem: FileProblem? { if case .modelFile(let problem) = self { problem } else { nil } }
     public var evaluationProblem: EvaluationProblem? { if case .evaluation(let problem) = self { problem } else { nil } }
     /// The problem of an embedding-cache or weights file.
     public var fileProblem: FileProblem? {

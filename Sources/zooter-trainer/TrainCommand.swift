@@ -55,7 +55,7 @@ struct TrainCommand: AsyncParsableCommand {
         print("""
             model \(outcome.modelVersion)\(outcome.pushed ? " (pushed to \(router ?? ""))" : "")
             artifact \(outcome.artifactDirectory.path)
-            report   \(outcome.reportFile.path)
+            report   \(outcome.reportFile.path) (open report.html beside it for the charts)
             \(outcome.report.headline())
             """)
     }

@@ -33,7 +33,7 @@ import ZooterCore
             let problem = try #require(error.fileProblem, "expected .headWeights, got \(error)")
             #expect(problem.path == url.path)
             let cause = try #require(problem.cause as? CoreError)
-            #expect(cause.modelFileProblem?.problem.contains("runs past the end of the file") == true, "\(cause)")
+            #expect(cause.modelFileProblem?.message.contains("runs past the end of the file") == true, "\(cause)")
         }
     }
 

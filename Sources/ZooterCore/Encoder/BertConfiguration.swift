@@ -45,7 +45,7 @@ public struct BertConfiguration: Decodable, Sendable {
 
     /// Rejects configurations this encoder cannot run, naming the field.
     func validate() throws {
-        func fail(_ problem: String) -> CoreError { .modelFile(ModelFileProblem(file: "config.json", problem: problem)) }
+        func fail(_ problem: String) -> CoreError { .modelFile(FileProblem(path: "config.json", message: problem)) }
         for (name, value) in [("hidden_size", hiddenSize), ("num_hidden_layers", layerCount),
                               ("num_attention_heads", headCount), ("intermediate_size", intermediateSize),
                               ("max_position_embeddings", maxPositionEmbeddings), ("vocab_size", vocabularySize),

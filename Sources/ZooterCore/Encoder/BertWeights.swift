@@ -54,7 +54,7 @@ final class BertWeights: Sendable {
         self.configuration = config
         let wordTensor = try residentFile.tensor(names.wordEmbeddings)
         guard wordTensor.shape == [config.vocabularySize, h] else {
-            throw CoreError.modelFile(ModelFileProblem(file: file.fileName, problem: "tensor '\(wordTensor.name)' has shape \(wordTensor.shape), expected [\(config.vocabularySize), \(h)] from config.json"))
+            throw CoreError.modelFile(FileProblem(path: file.fileName, message: "tensor '\(wordTensor.name)' has shape \(wordTensor.shape), expected [\(config.vocabularySize), \(h)] from config.json"))
         }
         wordEmbeddings = EmbeddingTable(
             data: residentFile.data, byteOffset: wordTensor.bytes.lowerBound, rows: config.vocabularySize,

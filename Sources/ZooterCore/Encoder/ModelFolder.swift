@@ -8,10 +8,10 @@ public enum ModelFolder {
         ProcessInfo.processInfo.environment["ZOOTER_MODEL_DIR"] ?? "models/all-MiniLM-L6-v2"
     }
 
-    /// Decodes `url` as JSON, turning every failure into an `ModelFileProblem` naming `name`.
+    /// Decodes `url` as JSON, turning every failure into a `CoreError.modelFile` naming `name`.
     static func decode<T: Decodable>(_ type: T.Type, at url: URL, name: String) throws -> T {
         guard let value = try decodeIfPresent(type, at: url, name: name) else {
-            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "file not found at \(url.path)"))
+            throw CoreError.modelFile(FileProblem(path: name, message: "file not found at \(url.path)"))
         }
         return value
     }
@@ -23,16 +23,16 @@ public enum ModelFolder {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "cannot be read (\(error.localizedDescription))", cause: error))
+            throw CoreError.modelFile(FileProblem(path: name, message: "cannot be read (\(error.localizedDescription))", cause: error))
         }
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let DecodingError.keyNotFound(key, _) {
-            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "missing field '\(key.stringValue)'"))
+            throw CoreError.modelFile(FileProblem(path: name, message: "missing field '\(key.stringValue)'"))
         } catch let DecodingError.typeMismatch(_, context) {
-            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"))
+            throw CoreError.modelFile(FileProblem(path: name, message: "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"))
         } catch {
-            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "is not valid JSON (\(error.localizedDescription))", cause: error))
+            throw CoreError.modelFile(FileProblem(path: name, message: "is not valid JSON (\(error.localizedDescription))", cause: error))
         }
     }
 
@@ -43,10 +43,10 @@ public enum ModelFolder {
         let pooling = try decode(PoolingConfiguration.self, at: folder.appendingPathComponent(name), name: name)
         guard pooling.meanTokens == true, pooling.clsToken != true, pooling.maxTokens != true,
               pooling.meanSqrtLengthTokens != true else {
-            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "only mean pooling (pooling_mode_mean_tokens = true, all other modes false) is supported"))
+            throw CoreError.modelFile(FileProblem(path: name, message: "only mean pooling (pooling_mode_mean_tokens = true, all other modes false) is supported"))
         }
         if let dimension = pooling.dimension, dimension != hiddenSize {
-            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "word_embedding_dimension \(dimension) disagrees with hidden_size \(hiddenSize) in config.json"))
+            throw CoreError.modelFile(FileProblem(path: name, message: "word_embedding_dimension \(dimension) disagrees with hidden_size \(hiddenSize) in config.json"))
         }
     }
 
@@ -57,7 +57,7 @@ public enum ModelFolder {
         guard let config = try decodeIfPresent(SentenceBertConfiguration.self, at: folder.appendingPathComponent(name), name: name),
               let limit = config.maxSequenceLength else { return maxPositions }
         guard limit >= 2, limit <= maxPositions else {
-            throw CoreError.modelFile(ModelFileProblem(file: name, problem: "max_seq_length \(limit) must be between 2 and max_position_embeddings \(maxPositions)"))
+            throw CoreError.modelFile(FileProblem(path: name, message: "max_seq_length \(limit) must be between 2 and max_position_embeddings \(maxPositions)"))
         }
         return limit
     }

@@ -26,7 +26,7 @@ public final class TextEncoder: Sendable {
 
     /// Loads a Hugging Face model folder (`config.json`, `vocab.txt` or `tokenizer.json`,
     /// `model.safetensors`, `1_Pooling/config.json`, optional `sentence_bert_config.json`).
-    /// Throws `ModelFileProblem` naming the file and problem.
+    /// Throws `CoreError.modelFile` naming the file and problem.
     public init(modelDirectory: URL, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         let start = ContinuousClock.now
         let configuration = try ModelFolder.decode(
@@ -37,7 +37,7 @@ public final class TextEncoder: Sendable {
         let tokenizer = try BertTokenizer.load(folder: modelDirectory)
         let largestID = max(tokenizer.wordPiece.vocabulary.values.max() ?? 0, tokenizer.classifierID, tokenizer.separatorID)
         guard Int(largestID) < configuration.vocabularySize else {
-            throw CoreError.modelFile(ModelFileProblem(file: "vocab.txt", problem: "token id \(largestID) is outside vocab_size \(configuration.vocabularySize) of config.json"))
+            throw CoreError.modelFile(FileProblem(path: "vocab.txt", message: "token id \(largestID) is outside vocab_size \(configuration.vocabularySize) of config.json"))
         }
 
         let weightsURL = modelDirectory.appendingPathComponent("model.safetensors")
@@ -48,7 +48,7 @@ public final class TextEncoder: Sendable {
             let digest = SHA256.hex(loadFile.data)
             let resident = try SafeTensorsFile(url: weightsURL)
             guard resident.data.count == loadFile.data.count else {
-                throw CoreError.modelFile(ModelFileProblem(file: "model.safetensors", problem: "changed while it was being loaded"))
+                throw CoreError.modelFile(FileProblem(path: "model.safetensors", message: "changed while it was being loaded"))
             }
             return (try BertWeights(configuration: configuration, loadFile: loadFile, residentFile: resident), digest)
         }()

@@ -5,7 +5,7 @@ import Foundation
 /// Format (https://github.com/huggingface/safetensors#format): 8-byte little-endian header length
 /// `N`, `N` bytes of JSON `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {...}}`,
 /// then the data block; offsets are relative to the data block. Validation here rejects, with an
-/// `ModelFileProblem` naming the file: truncated files, header lengths past the end, invalid JSON,
+/// `CoreError.modelFile` naming the file: truncated files, header lengths past the end, invalid JSON,
 /// unknown dtypes, negative shapes, offsets past the data block, byte sizes that disagree with
 /// shape × dtype, and overlapping tensors. Tensor bytes are only read on demand, so the mapping
 /// costs resident memory only for the pages actually touched.
@@ -36,7 +36,7 @@ struct SafeTensorsFile: Sendable {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
             let exists = FileManager.default.fileExists(atPath: url.path)
-            throw CoreError.modelFile(ModelFileProblem(file: name, problem: exists
+            throw CoreError.modelFile(FileProblem(path: name, message: exists
                 ? "cannot be read (\(error.localizedDescription))" : "file not found at \(url.path)", cause: error))
         }
         try self.init(data: data, url: url, fileName: name)
@@ -55,7 +55,7 @@ struct SafeTensorsFile: Sendable {
     }
 
     private static func parseHeader(_ data: Data, fileName: String) throws -> ([String: Tensor], [String: String]) {
-        func fail(_ problem: String) -> CoreError { .modelFile(ModelFileProblem(file: fileName, problem: problem)) }
+        func fail(_ problem: String) -> CoreError { .modelFile(FileProblem(path: fileName, message: problem)) }
         guard data.count >= 8 else {
             throw fail("truncated: \(data.count) bytes, too short for the 8-byte header length")
         }
@@ -126,7 +126,7 @@ struct SafeTensorsFile: Sendable {
     /// The header entry for `name`, or an error naming the file and tensor.
     func tensor(_ name: String) throws -> Tensor {
         guard let tensor = tensors[name] else {
-            throw CoreError.modelFile(ModelFileProblem(file: fileName, problem: "missing tensor '\(name)'"))
+            throw CoreError.modelFile(FileProblem(path: fileName, message: "missing tensor '\(name)'"))
         }
         return tensor
     }
@@ -135,7 +135,7 @@ struct SafeTensorsFile: Sendable {
     func floats(_ name: String, shape expected: [Int]) throws -> [Float] {
         let tensor = try tensor(name)
         guard tensor.shape == expected else {
-            throw CoreError.modelFile(ModelFileProblem(file: fileName, problem: "tensor '\(name)' has shape \(tensor.shape), expected \(expected) from config.json"))
+            throw CoreError.modelFile(FileProblem(path: fileName, message: "tensor '\(name)' has shape \(tensor.shape), expected \(expected) from config.json"))
         }
         let encoding = try floatEncoding(of: tensor)
         var values = [Float](repeating: 0, count: tensor.elementCount)
@@ -146,7 +146,7 @@ struct SafeTensorsFile: Sendable {
 
     func floatEncoding(of tensor: Tensor) throws -> FloatEncoding {
         guard let encoding = tensor.dtype.floatEncoding else {
-            throw CoreError.modelFile(ModelFileProblem(file: fileName, problem: "tensor '\(tensor.name)' has dtype \(tensor.dtype.rawValue); expected F32, F16 or BF16"))
+            throw CoreError.modelFile(FileProblem(path: fileName, message: "tensor '\(tensor.name)' has dtype \(tensor.dtype.rawValue); expected F32, F16 or BF16"))
         }
         return encoding
     }

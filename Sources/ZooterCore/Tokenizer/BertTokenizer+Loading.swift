@@ -12,7 +12,7 @@ extension BertTokenizer {
         let jsonURL = folder.appendingPathComponent("tokenizer.json")
         let fast: TokenizerJSON? = try ModelFolder.decodeIfPresent(TokenizerJSON.self, at: jsonURL, name: "tokenizer.json")
         if let fast, let type = fast.model.type, type != "WordPiece" {
-            throw CoreError.modelFile(ModelFileProblem(file: "tokenizer.json", problem: "model.type is '\(type)'; only WordPiece (BERT) tokenizers are supported"))
+            throw CoreError.modelFile(FileProblem(path: "tokenizer.json", message: "model.type is '\(type)'; only WordPiece (BERT) tokenizers are supported"))
         }
         let vocabularyURL = folder.appendingPathComponent("vocab.txt")
         let vocabulary: [String: Int32]
@@ -23,13 +23,13 @@ extension BertTokenizer {
             vocabulary = vocab
             vocabularyFile = "tokenizer.json"
         } else {
-            throw CoreError.modelFile(ModelFileProblem(file: "vocab.txt", problem: "file not found in \(folder.path), and there is no tokenizer.json with a WordPiece model.vocab"))
+            throw CoreError.modelFile(FileProblem(path: "vocab.txt", message: "file not found in \(folder.path), and there is no tokenizer.json with a WordPiece model.vocab"))
         }
 
         var normalizer = BertNormalizer()
         if let options = fast?.normalizer {
             guard options.type == "BertNormalizer" else {
-                throw CoreError.modelFile(ModelFileProblem(file: "tokenizer.json", problem: "normalizer.type is '\(options.type)'; expected BertNormalizer"))
+                throw CoreError.modelFile(FileProblem(path: "tokenizer.json", message: "normalizer.type is '\(options.type)'; expected BertNormalizer"))
             }
             normalizer.cleanText = options.cleanText ?? true
             normalizer.handleChineseCharacters = options.handleChineseChars ?? true
@@ -45,14 +45,14 @@ extension BertTokenizer {
 
         func id(of token: String) throws -> Int32 {
             guard let id = vocabulary[token] else {
-                throw CoreError.modelFile(ModelFileProblem(file: vocabularyFile, problem: "vocabulary has no '\(token)' token"))
+                throw CoreError.modelFile(FileProblem(path: vocabularyFile, message: "vocabulary has no '\(token)' token"))
             }
             return id
         }
         let unknownToken = fast?.model.unkToken ?? "[UNK]"
         // The vocabulary trie marks "no token" with -1 (ids from vocab.txt are line numbers).
         if let (token, negative) = vocabulary.first(where: { $0.value < 0 }) {
-            throw CoreError.modelFile(ModelFileProblem(file: vocabularyFile, problem: "token '\(token)' has negative id \(negative)"))
+            throw CoreError.modelFile(FileProblem(path: vocabularyFile, message: "token '\(token)' has negative id \(negative)"))
         }
         let wordPiece = WordPiece(
             vocabulary: vocabulary, unknownID: try id(of: unknownToken),
@@ -78,7 +78,7 @@ extension BertTokenizer {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
-            throw CoreError.modelFile(ModelFileProblem(file: "vocab.txt", problem: "cannot be read as UTF-8 text (\(error.localizedDescription))", cause: error))
+            throw CoreError.modelFile(FileProblem(path: "vocab.txt", message: "cannot be read as UTF-8 text (\(error.localizedDescription))", cause: error))
         }
         var vocabulary: [String: Int32] = [:]
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -90,7 +90,7 @@ extension BertTokenizer {
             vocabulary[String(token)] = Int32(index)
         }
         guard !vocabulary.isEmpty else {
-            throw CoreError.modelFile(ModelFileProblem(file: "vocab.txt", problem: "is empty"))
+            throw CoreError.modelFile(FileProblem(path: "vocab.txt", message: "is empty"))
         }
         return vocabulary
     }

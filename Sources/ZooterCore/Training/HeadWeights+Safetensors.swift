@@ -50,7 +50,7 @@ extension HeadWeights {
         // The shared reader checks offsets, sizes and overlaps with overflow-checked arithmetic.
         let file: SafeTensorsFile
         do { file = try SafeTensorsFile(bytes: data, name: path) } catch {
-            let reason = if case .modelFile(let problem)? = error as? CoreError { problem.problem } else { "\(error)" }
+            let reason = if case .modelFile(let problem)? = error as? CoreError { problem.message } else { "\(error)" }
             throw CoreError.headWeights(FileProblem(path: path, message: "not a valid safetensors file: \(reason)", cause: error))
         }
         let meta = file.metadata

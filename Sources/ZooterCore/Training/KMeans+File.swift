@@ -14,7 +14,7 @@ extension KMeans {
         let file = try SafeTensorsFile(url: url)
         let tensor = try file.tensor("centroids")
         guard tensor.shape.count == 2, tensor.shape[1] == dimension, tensor.shape[0] > 0 else {
-            throw CoreError.modelFile(ModelFileProblem(file: url.lastPathComponent, problem: "tensor 'centroids' has shape \(tensor.shape); expected [clusters, \(dimension)]"))
+            throw CoreError.modelFile(FileProblem(path: url.lastPathComponent, message: "tensor 'centroids' has shape \(tensor.shape); expected [clusters, \(dimension)]"))
         }
         let values = try file.floats("centroids", shape: tensor.shape)
         return KMeans(centroids: Matrix(rows: tensor.shape[0], columns: dimension, values: values))

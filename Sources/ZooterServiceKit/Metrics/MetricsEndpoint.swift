@@ -17,13 +17,6 @@ public final class MetricsEndpoint: Service, Sendable {
     let process = ProcessMetrics()
     static let maxConnections = 32
     private let open = Atomic<Int>(0)
-    private struct State {
-        var boundPort: Int?
-        var waiters: [CheckedContinuation<Int, any Error>] = []
-        var failure: (any Error)?
-    }
-    private let state = Mutex(State())
-
     public init(host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger) {
         self.host = host
         self.port = port
@@ -37,19 +30,6 @@ public final class MetricsEndpoint: Service, Sendable {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return buffer
-    }
-
-    /// The bound port, once `run()` has bound (waits for it).
-    public func listeningPort() async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
-            let ready: Result<Int, any Error>? = state.withLock { state in
-                if let port = state.boundPort { return .success(port) }
-                if let failure = state.failure { return .failure(failure) }
-                state.waiters.append(continuation)
-                return nil
-            }
-            if let ready { continuation.resume(with: ready) }
-        }
     }
 
     public func run() async throws {
@@ -74,23 +54,11 @@ public final class MetricsEndpoint: Service, Sendable {
                 }
                 .bind(host: host, port: port).get()
         } catch {
-            let waiters = state.withLock { state in
-                state.failure = error
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            waiters.forEach { $0.resume(throwing: error) }
             try? await group.shutdownGracefully()
             throw error
         }
         let bound = channel.localAddress?.port ?? port
-        let waiters = state.withLock { state in
-            state.boundPort = bound
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        waiters.forEach { $0.resume(returning: bound) }
-        // "address", not "port=": tests and scripts read the gRPC port from the first "port=N".
+        // A URL, not "port=N": tests and scripts read the gRPC port from the first "port=N".
         logger.info("metrics at http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/metrics")
         await withGracefulShutdownHandler {
             try? await channel.closeFuture.get()

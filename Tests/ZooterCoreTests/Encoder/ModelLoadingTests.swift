@@ -43,9 +43,9 @@ struct ModelLoadingTests {
         let error = #expect(throws: CoreError.self, sourceLocation: sourceLocation) {
             _ = try TextEncoder(modelDirectory: url, threads: 1)
         }
-        #expect(error?.modelFileProblem?.file == file, "error \(error.map(String.init(describing:)) ?? "none") should name \(file)", sourceLocation: sourceLocation)
+        #expect(error?.modelFileProblem?.path == file, "error \(error.map(String.init(describing:)) ?? "none") should name \(file)", sourceLocation: sourceLocation)
         for word in words {
-            #expect(error?.modelFileProblem?.problem.contains(word) == true, "'\(error?.modelFileProblem?.problem ?? "")' should mention '\(word)'", sourceLocation: sourceLocation)
+            #expect(error?.modelFileProblem?.message.contains(word) == true, "'\(error?.modelFileProblem?.message ?? "")' should mention '\(word)'", sourceLocation: sourceLocation)
         }
     }
 

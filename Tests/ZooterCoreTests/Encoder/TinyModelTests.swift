@@ -92,7 +92,7 @@ struct TinyModelTests {
         let folder = try Self.makeFolder(dtype: .f32, omit: "encoder.layer.0.output.dense.weight")
         defer { try? FileManager.default.removeItem(at: folder) }
         let error = #expect(throws: CoreError.self) { _ = try TextEncoder(modelDirectory: folder) }
-        #expect(error?.modelFileProblem?.file == "model.safetensors")
-        #expect(error?.modelFileProblem?.problem == "missing tensor 'bert.encoder.layer.0.output.dense.weight'")
+        #expect(error?.modelFileProblem?.path == "model.safetensors")
+        #expect(error?.modelFileProblem?.message == "missing tensor 'bert.encoder.layer.0.output.dense.weight'")
     }
 }

@@ -28,9 +28,9 @@ struct SafeTensorsFileTests {
         let error = #expect(throws: CoreError.self, sourceLocation: sourceLocation) {
             _ = try SafeTensorsFile(url: url)
         }
-        #expect(error?.modelFileProblem?.file == "model.safetensors", sourceLocation: sourceLocation)
+        #expect(error?.modelFileProblem?.path == "model.safetensors", sourceLocation: sourceLocation)
         for word in words {
-            #expect(error?.modelFileProblem?.problem.contains(word) == true, "'\(error?.modelFileProblem?.problem ?? "no error")' should mention '\(word)'", sourceLocation: sourceLocation)
+            #expect(error?.modelFileProblem?.message.contains(word) == true, "'\(error?.modelFileProblem?.message ?? "no error")' should mention '\(word)'", sourceLocation: sourceLocation)
         }
     }
 
@@ -57,9 +57,9 @@ struct SafeTensorsFileTests {
         #expect(brains[2] == Float(bitPattern: 0x006D_0000))
         #expect(throws: CoreError.self) { try file.floats("ids", shape: [1]) }
         let wrongShape = #expect(throws: CoreError.self) { try file.floats("a", shape: [4]) }
-        #expect(wrongShape?.modelFileProblem?.problem.contains("shape") == true)
+        #expect(wrongShape?.modelFileProblem?.message.contains("shape") == true)
         let missing = #expect(throws: CoreError.self) { try file.floats("nope", shape: [1]) }
-        #expect(missing?.modelFileProblem?.problem.contains("missing tensor 'nope'") == true)
+        #expect(missing?.modelFileProblem?.message.contains("missing tensor 'nope'") == true)
     }
 
     @Test func f16ConversionIsExactForAllFiniteValues() {
