@@ -8,6 +8,7 @@ import ZooterCore
 ///     zooter-bench-encoder [--model DIR] [--seq 16,64,256] [--batch 1,32] [--threads 1,2]
 ///                          [--warmup N] [--min-reps N] [--min-time S] [--peak-gflops G]
 ///     zooter-bench-encoder --load-only [--model DIR]     # load time + VmRSS after loading
+///     zooter-bench-encoder --probe-peak                  # host CPU, ISA, measured FMA peak per core
 @main
 struct BenchEncoder {
     struct Options {
@@ -21,11 +22,23 @@ struct BenchEncoder {
         var maxReps = 2000
         var peakGFLOPS = 0.0
         var loadOnly = false
+        var probePeak = false
     }
 
     static func main() throws {
         let options = try parse(Array(CommandLine.arguments.dropFirst()))
         let url = URL(fileURLWithPath: options.model)
+        if options.probePeak {
+            let host = PeakProbe.hostDescription()
+            // The best of three: a probe only ever loses time to other work on the machine.
+            let peak = (0..<3).map { _ in PeakProbe.fma256GFLOPS() }.max() ?? 0
+            emit(json([
+                "mode": "peak", "cpu": host.model, "isa": host.isa.joined(separator: " "),
+                "fma256_gflops_per_core": round4(peak), "kernel_width_bits": 256,
+                "avx512_available": host.isa.contains("avx512f"),
+            ]))
+            return
+        }
         if options.loadOnly {
             let before = residentKB()
             let encoder = try TextEncoder(modelDirectory: url, threads: 1)
@@ -149,9 +162,10 @@ struct BenchEncoder {
             case "--max-reps": o.maxReps = try list(flag)[0]
             case "--min-time": o.minTime = Double(try value(flag)) ?? o.minTime
             case "--peak-gflops": o.peakGFLOPS = Double(try value(flag)) ?? 0
+            case "--probe-peak": o.probePeak = true
             case "--load-only": o.loadOnly = true
             case "-h", "--help":
-                print("usage: zooter-bench-encoder [--model DIR] [--seq 16,64,256] [--batch 1,32] [--threads 1,2] [--warmup N] [--min-reps N] [--min-time S] [--max-reps N] [--peak-gflops G] [--load-only]")
+                print("usage: zooter-bench-encoder [--model DIR] [--seq 16,64,256] [--batch 1,32] [--threads 1,2] [--warmup N] [--min-reps N] [--min-time S] [--max-reps N] [--peak-gflops G] [--load-only] [--probe-peak]")
                 exit(0)
             default: throw BenchError("unknown option \(flag)")
             }
