@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import ZooterRPC
 import ZooterTestSupport
@@ -14,16 +15,17 @@ import ZooterTestSupport
         return configuration
     }
 
-    static func echo(_ target: String, _ tls: ClientTLS?) async throws -> [UInt8] {
-        try await GRPCClient.withClient(target: target, configuration: ClientConfiguration(reresolveInterval: nil, tls: tls)) { client in
+    static func echo(_ target: String, _ tls: ClientTLS?, connectTimeout: Duration = .seconds(5)) async throws -> [UInt8] {
+        let configuration = ClientConfiguration(connectTimeout: connectTimeout, reresolveInterval: nil, tls: tls)
+        return try await GRPCClient.withClient(target: target, configuration: configuration) { client in
             try await client.unary(path: "/test.Echo/Echo", request: [4, 2], timeout: .seconds(30)).message
         }
     }
 
     /// The error an echo call fails with (nil if it succeeds).
-    static func refusal(_ target: String, _ tls: ClientTLS?) async -> RPCError? {
+    static func refusal(_ target: String, _ tls: ClientTLS?, connectTimeout: Duration = .seconds(5)) async -> RPCError? {
         do {
-            _ = try await echo(target, tls)
+            _ = try await echo(target, tls, connectTimeout: connectTimeout)
             return nil
         } catch {
             return error as? RPCError ?? RPCError(code: .unknown, message: "\(error)")
@@ -96,6 +98,28 @@ import ZooterTestSupport
             let unnamed = await Self.refusal("127.0.0.2:\(port)", ClientTLS(caPath: pki.caCertificate))
             #expect(unnamed?.message.contains("not valid for this address") == true, "\(String(describing: unnamed))")
         }
+    }
+
+    /// A listener that accepts TCP (the kernel's backlog does) but never answers the ClientHello
+    /// must not hold a caller: the handshake gets the connect timeout.
+    @Test func aServerThatNeverAnswersTheHandshakeFailsTheCall() async throws {
+        let pki = try await TestCertificates.make()
+        defer { pki.remove() }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")),
+                                  sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(fd, raw, length) == 0 && listen(fd, 8) == 0 && getsockname(fd, raw, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let error = await Self.refusal("127.0.0.1:\(port)", ClientTLS(caPath: pki.caCertificate), connectTimeout: .seconds(1))
+        #expect(error?.code == .unavailable)
+        #expect(error?.message.contains("did not complete within") == true, "\(String(describing: error))")
     }
 
     @Test func plaintextAndTLSDoNotMixSilently() async throws {

@@ -72,7 +72,7 @@ final class Subchannel: Sendable {
     /// Opens a connection; called with the state lock held, so it only starts work.
     private func connect() -> EventLoopFuture<Connection> {
         let authority = serverName.map { "\($0):\(port)" } ?? address
-        let (tlsContext, serverName, address) = (self.tlsContext, self.serverName, self.address)
+        let (tlsContext, serverName, address, timeout) = (self.tlsContext, self.serverName, self.address, self.connectTimeout)
         let future = ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(connectTimeout))
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)  // IPPROTO_TCP, not SOL_SOCKET (= SO_DEBUG, root only)
@@ -81,7 +81,7 @@ final class Subchannel: Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     if let tlsContext {
                         try pipeline.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
-                        try pipeline.addHandler(TLSHandshakeWatcher(address: address, serverName: serverName))
+                        try pipeline.addHandler(TLSHandshakeWatcher(address: address, serverName: serverName, timeout: timeout))
                     }
                     try pipeline.addHandler(ClientConnectionHandler(authority: authority, scheme: tlsContext == nil ? "http" : "https"))
                 }

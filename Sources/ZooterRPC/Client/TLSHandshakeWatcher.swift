@@ -11,11 +11,16 @@ final class TLSHandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler 
 
     let address: String
     let serverName: String?
+    /// A server that accepts the connection but never finishes the handshake must not hold the
+    /// caller: past this the connection is closed and the call fails.
+    let timeout: Duration
     private var promise: EventLoopPromise<Void>?
+    private var timer: Scheduled<Void>?
 
-    init(address: String, serverName: String?) {
+    init(address: String, serverName: String?, timeout: Duration) {
         self.address = address
         self.serverName = serverName
+        self.timeout = timeout
     }
 
     /// Succeeds when the handshake completes with `h2` (or no ALPN), fails otherwise.
@@ -25,6 +30,13 @@ final class TLSHandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler 
         let promise = context.eventLoop.makePromise(of: Void.self)
         self.promise = promise
         completed = promise.futureResult
+        let (address, timeout) = (self.address, self.timeout)
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            let (watcher, context) = loopBound.value
+            watcher.finish(.failure(RPCError(code: .unavailable, message: "the TLS handshake with \(address) did not complete within \(timeout)")))
+            context.close(promise: nil)
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -55,6 +67,8 @@ final class TLSHandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     private func finish(_ result: Result<Void, any Error>) {
+        timer?.cancel()
+        timer = nil
         guard let promise else { return }
         self.promise = nil
         promise.completeWith(result)
