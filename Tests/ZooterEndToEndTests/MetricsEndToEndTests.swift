@@ -70,7 +70,7 @@ import ZooterWire
         defer { try? FileManager.default.removeItem(at: work) }
         try await Self.trainer(["train", "--dataset", Self.sample.path, "--out", work.appendingPathComponent("model").path,
                                 "--limit", "80", "--folds", "2", "--seeds", "1", "--cache", work.appendingPathComponent("cache").path])
-        let router = try ServiceProcess("zooter-router", ["--port", "0", "--metrics-port", "0", "--log-format", "json",
+        let router = try ServiceProcess("zooter-router", ["--port", "0", "--metrics-port", "0", "--log-format", "json", "--log-level", "debug",
                                                           "--artifact", work.appendingPathComponent("model/current").path])
         defer { router.kill(SIGTERM) }
         let (grpcPort, metricsPort) = try await Self.ports(router)
@@ -131,14 +131,11 @@ import ZooterWire
                                            "--web.listen-address=127.0.0.1:\(prometheusPort)"], name: "prometheus")
         defer { prometheus.kill(SIGTERM) }
         _ = try await prometheus.line(matching: "Server is ready to receive web requests")
-        var answer = ""
-        // Prometheus scrapes on its own clock: ask until the first scrape is stored (bounded by the suite's limit).
-        for _ in 0..<300 {
-            let query = try await Self.get("http://127.0.0.1:\(prometheusPort)/api/v1/query?query=sum(zooter_router_routes_total)")
-            answer = query.body
-            if answer.contains(#""value":["#) { break }
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        // The router logs each scrape (debug). A scrape loop appends and commits one scrape before
+        // it starts the next, so once the second Prometheus scrape arrives, the first is stored.
+        let prometheusScrape = #"metrics scraped","user_agent":"Prometheus/"#
+        _ = try await router.line(matching: prometheusScrape + #"[\s\S]*"# + prometheusScrape)
+        let answer = try await Self.get("http://127.0.0.1:\(prometheusPort)/api/v1/query?query=sum(zooter_router_routes_total)").body
         let result = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any], "\(answer)")
         let data = try #require(result["data"] as? [String: Any])
         let vector = try #require((data["result"] as? [[String: Any]])?.first?["value"] as? [Any], "\(answer)")

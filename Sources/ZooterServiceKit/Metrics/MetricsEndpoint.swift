@@ -5,6 +5,7 @@ import NIOPosix
 public import Prometheus
 public import ServiceLifecycle
 import Synchronization
+import ZooterRPC
 
 /// Serves the metrics in the Prometheus text format at `GET /metrics`, over plain HTTP/1.1 on
 /// its own address (Prometheus's convention; the gRPC port stays gRPC only). Its own limits, since
@@ -109,6 +110,9 @@ private final class MetricsRequestHandler: ChannelInboundHandler {
         case (.GET, "/metrics"), (.HEAD, "/metrics"):
             status = .ok
             body = endpoint.exposition()
+            // At debug level only: lets an operator (and a test) see each scrape as it happens.
+            endpoint.logger.debug("metrics scraped", metadata: [
+                "user_agent": "\(RPCError.quote(head.headers.first(name: "user-agent") ?? ""))"])
             headers.add(name: "content-type", value: "text/plain; version=0.0.4; charset=utf-8")
         case (.GET, "/"), (.HEAD, "/"):
             status = .ok
