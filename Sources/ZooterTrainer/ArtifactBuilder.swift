@@ -43,14 +43,14 @@ struct ArtifactBuilder {
         return ModelArtifact(manifest: manifest, headSafetensors: head)
     }
 
-    /// Experts with costs: parameter counts from experts.json scaled to [0, 1] (largest = 1), so
-    /// a cost weight λ trades probability against relative size; 0 when unknown.
+    /// Experts with the costs `Route`'s λ multiplies: relative to the most expensive expert, from
+    /// experts.json prices, else the dataset's realised costs, else sizes (`ExpertCosts`).
     func experts() -> [Expert] {
         let facts = Dictionary((dataset.expertFacts ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let largest = facts.values.compactMap(\.parametersBillions).max() ?? 0
-        return dataset.experts.map { name in
-            let params = facts[name]?.parametersBillions ?? 0
-            return Expert(name: name, cost: largest > 0 ? params / largest : 0, paramsB: params, kind: facts[name]?.kind ?? "")
+        let costs = ExpertCosts.of(dataset)
+        return dataset.experts.enumerated().map { index, name in
+            Expert(name: name, cost: costs.relative[index], paramsB: facts[name]?.parametersBillions ?? 0,
+                   kind: facts[name]?.kind ?? "")
         }
     }
 

@@ -38,6 +38,12 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Inner selection: 0 = automatic, 1 = one 20% holdout, K >= 2 = K inner folds.")
     var innerFolds: Int = 0
 
+    @Flag(help: "Also sweep the cost weight λ (and thresholds) and report reward against cost per router (needs costs in the dataset).")
+    var costs = false
+
+    @Option(help: "Tag-enhancement β values tried by ZOOTER's selection, comma-separated, each in [0, 1] (default: the built-in grid).")
+    var betas: String?
+
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
@@ -45,6 +51,15 @@ struct EvaluateCommand: ParsableCommand {
         guard TagSource(argument: tags) != nil else {
             throw ValidationError("--tags must be source, tags, kmeans:K (K >= 2) or none")
         }
+        if let betas { _ = try Self.parseBetas(betas) }
+    }
+
+    static func parseBetas(_ text: String) throws -> [Double] {
+        let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0.map { (0...1).contains($0) } ?? false }) else {
+            throw ValidationError("--betas must be comma-separated numbers in [0, 1], e.g. 1,0.5,0.1")
+        }
+        return values.compactMap { $0 }
     }
 
     func run() throws {
@@ -60,10 +75,11 @@ struct EvaluateCommand: ParsableCommand {
                                                     tagSource: TagSource(argument: tags) ?? .source, threads: threads)
         if innerFolds == 1 { configuration.innerSelection = .holdout(0.2) }
         if innerFolds >= 2 { configuration.innerSelection = .folds(innerFolds) }
+        if let betas { configuration.grid.betas = try Self.parseBetas(betas) }
         let bar = ProgressBar()
         var report = try Evaluator.evaluate(dataset: data, embeddings: embeddings, configuration: configuration,
                                             datasetName: directory.lastPathComponent,
-                                            encoderIdentity: embedder.identity,
+                                            encoderIdentity: embedder.identity, costSweep: costs,
                                             progress: { done, total in bar.show("folds", done, total) })
         report.elapsedSeconds = Date().timeIntervalSince(started)
         FileHandle.standardError.write(Data(String(format: "\ndone in %.1f s\n", report.elapsedSeconds ?? 0).utf8))

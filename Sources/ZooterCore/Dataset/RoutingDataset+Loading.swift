@@ -61,13 +61,17 @@ extension RoutingDataset {
             entries = try JSONDecoder().decode([ExpertFacts].self, from: data)
         } catch {
             throw CoreError.dataset(DatasetProblem(code: .invalidField, file: url.path,
-                               message: "must be a JSON list of {name, params_b, kind} objects (\(describe(error)))"))
+                               message: "must be a JSON list of {name, params_b, kind, cost_usd_per_query} objects (\(describe(error)))"))
         }
         var byName: [String: ExpertFacts] = [:]
         for entry in entries {
             guard experts.contains(entry.name) else {
                 throw CoreError.dataset(DatasetProblem(code: .unknownModel, file: url.path,
                                    message: "describes model \"\(entry.name)\" which models.json does not list"))
+            }
+            if let price = entry.costUSDPerQuery, !(price.isFinite && price >= 0) {
+                throw CoreError.dataset(DatasetProblem(code: .invalidField, file: url.path,
+                                   message: "cost_usd_per_query of \"\(entry.name)\" must be a finite number ≥ 0 (got \(price))"))
             }
             byName[entry.name] = entry
         }
@@ -160,8 +164,25 @@ extension RoutingDataset {
             }
             rewardRow = row
         }
+        var costRow: [Double]? = nil
+        if let costs = raw.costs {
+            // Realised costs are all or nothing per line: a partial row would make the cheaper
+            // expert look free.
+            var row = [Double](repeating: 0, count: experts.count)
+            for name in costs.keys.sorted() where expertIndex[name] == nil {
+                throw fail(.unknownModel, "id \"\(id)\": cost for model \"\(name)\" not listed in models.json")
+            }
+            for (index, name) in experts.enumerated() {
+                guard let value = costs[name] else { throw fail(.invalidField, "id \"\(id)\": no cost for model \"\(name)\"") }
+                guard value.isFinite, value >= 0 else {
+                    throw fail(.invalidField, "id \"\(id)\": cost for model \"\(name)\" must be a finite number ≥ 0 (got \(value))")
+                }
+                row[index] = value
+            }
+            costRow = row
+        }
         return RoutingExample(id: id, query: query, source: raw.source ?? nil, tags: raw.tags ?? [],
-                              responses: keepResponses ? raw.responses : nil, rewards: rewardRow)
+                              responses: keepResponses ? raw.responses : nil, rewards: rewardRow, costs: costRow)
     }
 
     /// True when the bytes contain `NaN`/`Infinity` outside a string or a number whose decimal
@@ -240,9 +261,10 @@ struct RawRoutingLine: Decodable {
     var tags: [String]?
     var responses: [String: String]?
     var rewards: [String: Double]?
+    var costs: [String: Double]?
 
     enum CodingKeys: String, CodingKey {
-        case id, query, source, tags, responses, rewards
+        case id, query, source, tags, responses, rewards, costs
     }
 
     init(from decoder: any Decoder) throws {
@@ -258,6 +280,7 @@ struct RawRoutingLine: Decodable {
             source = .some(try container.decodeNil(forKey: .source) ? nil : container.decode(String.self, forKey: .source))
         }
         tags = try container.decodeIfPresent([String].self, forKey: .tags)
+        costs = try container.decodeIfPresent([String: Double].self, forKey: .costs)
         responses = try container.decodeIfPresent([String: String].self, forKey: .responses)
         rewards = try container.decodeIfPresent([String: Double].self, forKey: .rewards)
     }

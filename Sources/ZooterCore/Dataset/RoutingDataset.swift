@@ -10,35 +10,62 @@ public struct RoutingExample: Sendable, Equatable {
     public var responses: [String: String]?
     /// Reward per expert, in expert order (`RoutingDataset.experts`); nil when the line had no rewards.
     public var rewards: [Double]?
+    /// Realised cost per expert in USD (what answering this query cost), in expert order; nil
+    /// when the line had no `costs`.
+    public var costs: [Double]?
 
     public init(id: String, query: String, source: String? = nil, tags: [String] = [],
-                responses: [String: String]? = nil, rewards: [Double]? = nil) {
+                responses: [String: String]? = nil, rewards: [Double]? = nil, costs: [Double]? = nil) {
         self.id = id
         self.query = query
         self.source = source
         self.tags = tags
         self.responses = responses
         self.rewards = rewards
+        self.costs = costs
     }
 }
 
-/// Optional per-expert facts from `experts.json` (usable as costs).
+/// Optional per-expert facts from `experts.json`: size, kind and price.
 public struct ExpertFacts: Sendable, Equatable, Codable {
     public var name: String
     /// Approximate parameter count in billions.
     public var parametersBillions: Double?
     public var kind: String?
+    /// Price of one query in USD (`cost_usd_per_query`; RouterBench's `mean_cost_usd_per_query`
+    /// is read too).
+    public var costUSDPerQuery: Double?
 
-    public init(name: String, parametersBillions: Double? = nil, kind: String? = nil) {
+    public init(name: String, parametersBillions: Double? = nil, kind: String? = nil, costUSDPerQuery: Double? = nil) {
         self.name = name
         self.parametersBillions = parametersBillions
         self.kind = kind
+        self.costUSDPerQuery = costUSDPerQuery
     }
 
     enum CodingKeys: String, CodingKey {
         case name
         case parametersBillions = "params_b"
         case kind
+        case costUSDPerQuery = "cost_usd_per_query"
+        case meanCostUSDPerQuery = "mean_cost_usd_per_query"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        parametersBillions = try c.decodeIfPresent(Double.self, forKey: .parametersBillions)
+        kind = try c.decodeIfPresent(String.self, forKey: .kind)
+        costUSDPerQuery = try c.decodeIfPresent(Double.self, forKey: .costUSDPerQuery)
+            ?? c.decodeIfPresent(Double.self, forKey: .meanCostUSDPerQuery)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encodeIfPresent(parametersBillions, forKey: .parametersBillions)
+        try c.encodeIfPresent(kind, forKey: .kind)
+        try c.encodeIfPresent(costUSDPerQuery, forKey: .costUSDPerQuery)
     }
 }
 
@@ -65,6 +92,9 @@ public struct RoutingDataset: Sendable, Equatable {
 
     /// True when every example carries rewards (needed to train without the reward service).
     public var hasAllRewards: Bool { examples.allSatisfy { $0.rewards != nil } }
+
+    /// True when every example carries realised costs.
+    public var hasAllCosts: Bool { examples.allSatisfy { $0.costs != nil } }
 
     /// Rewards as a `[examples][experts]` matrix (Double, row-major), or nil if any line lacks rewards.
     public func rewardMatrix() -> RewardTable? {

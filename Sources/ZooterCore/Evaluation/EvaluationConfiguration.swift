@@ -16,6 +16,11 @@ public enum RoutingMethod: String, Codable, Sendable, CaseIterable, Comparable {
     case perTag
     /// The same head trained with cross-entropy on argmax (hard) labels.
     case hardLabel
+    /// Ridge regression of the reward vector on the embedding; argmax of the predicted rewards.
+    case ridge
+    /// A linear classifier of the query's tag (task) from the embedding; the expert with the
+    /// highest expected reward under the predicted tag distribution (needs tags).
+    case taskClassifier
 
     public static func < (lhs: RoutingMethod, rhs: RoutingMethod) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
@@ -40,6 +45,8 @@ public struct SelectionGrid: Codable, Sendable, Equatable {
     /// validation max-probabilities.
     public var thresholdQuantiles: [Double]
     public var neighbourCounts: [Int]
+    /// Ridge penalties, relative to the mean diagonal of the training rows' centred Gram matrix.
+    public var ridgePenalties: [Double]
 
     public init(transforms: [RewardTransform] = [.identity, .standardize, .logit],
                 temperatures: [Double] = [0.3, 1, 3],
@@ -47,7 +54,8 @@ public struct SelectionGrid: Codable, Sendable, Equatable {
                 heads: [HeadKind] = [.linear, .mlp],
                 weightDecays: [Float] = [0.01, 0.1],
                 thresholdQuantiles: [Double] = [0.25, 0.5, 0.75],
-                neighbourCounts: [Int] = [10, 25, 50, 100, 200]) {
+                neighbourCounts: [Int] = [10, 25, 50, 100, 200],
+                ridgePenalties: [Double] = [0.01, 0.1, 1, 10]) {
         self.transforms = transforms
         self.temperatures = temperatures
         self.betas = betas
@@ -55,6 +63,24 @@ public struct SelectionGrid: Codable, Sendable, Equatable {
         self.weightDecays = weightDecays
         self.thresholdQuantiles = thresholdQuantiles
         self.neighbourCounts = neighbourCounts
+        self.ridgePenalties = ridgePenalties
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case transforms, temperatures, betas, heads, weightDecays, thresholdQuantiles, neighbourCounts, ridgePenalties
+    }
+
+    /// Reports written before `ridgePenalties` existed decode with the default penalties.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(transforms: try c.decode([RewardTransform].self, forKey: .transforms),
+                  temperatures: try c.decode([Double].self, forKey: .temperatures),
+                  betas: try c.decode([Double].self, forKey: .betas),
+                  heads: try c.decode([HeadKind].self, forKey: .heads),
+                  weightDecays: try c.decode([Float].self, forKey: .weightDecays),
+                  thresholdQuantiles: try c.decode([Double].self, forKey: .thresholdQuantiles),
+                  neighbourCounts: try c.decode([Int].self, forKey: .neighbourCounts))
+        if let penalties = try c.decodeIfPresent([Double].self, forKey: .ridgePenalties) { ridgePenalties = penalties }
     }
 }
 

@@ -44,7 +44,7 @@ extension EvaluationReport {
             \(usageChart())
             <h2>By source</h2>
             \(sourceTable())
-            <p>Cost-aware results (reward against cost) are not part of this report yet.</p>
+            \(costSection())
             </body></html>
 
             """
@@ -123,9 +123,9 @@ extension EvaluationReport {
         return rows + "</table>"
     }
 
-    private func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
+    func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    private func escape(_ text: String) -> String {
+    func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }

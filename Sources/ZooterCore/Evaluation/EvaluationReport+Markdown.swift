@@ -33,6 +33,25 @@ extension EvaluationReport {
             let top = m.selections.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(5)
             lines.append("selected for \(m.method.rawValue): " + top.map { "\($0.key) ×\($0.value)" }.joined(separator: "; "))
         }
+        if let costs { lines.append(""); lines.append(contentsOf: costs.markdownLines()) }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension CostAnalysis {
+    /// The cost table: per router, the three figures read off its reward-against-cost frontier.
+    func markdownLines() -> [String] {
+        var lines = ["reward against cost (\(basis); unit: \(unit))",
+                     String(format: "cheapest single: %@ (%.4g, reward %.4f); best single: %@ (%.4g, reward %.4f)",
+                            cheapest.label, cheapest.meanCost, cheapest.meanReward, bestSingle.label, bestSingle.meanCost, bestSingle.meanReward),
+                     "",
+                     "| router | cost to match best single | best reward within cheapest's cost | reward over log cost (AUC) |",
+                     "| --- | ---: | ---: | ---: |"]
+        for curve in curves {
+            let match = curve.costToMatchBestSingle.map { String(format: "%.4g (%.0f%%)", $0, 100 * $0 / max(bestSingle.meanCost, 1e-300)) } ?? "never"
+            let within = curve.bestRewardWithinCheapestCost.map { String(format: "%.4f", $0) } ?? "-"
+            lines.append("| \(curve.method) | \(match) | \(within) | \(String(format: "%.4f", curve.logCostAUC)) |")
+        }
+        return lines
     }
 }

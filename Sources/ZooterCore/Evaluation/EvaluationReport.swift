@@ -11,6 +11,8 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public var methods: [MethodReport]
     /// Wall time, filled in by the CLI (not by the deterministic core).
     public var elapsedSeconds: Double?
+    /// Reward against cost per router; present when the evaluation ran the cost sweep.
+    public var costs: CostAnalysis?
 
     public func method(_ method: RoutingMethod) -> MethodReport? {
         methods.first { $0.method == method }

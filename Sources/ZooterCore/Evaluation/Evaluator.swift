@@ -11,11 +11,17 @@ public enum Evaluator {
     ///   - observer: called with the rows each selection step reads (for leakage tests); may be
     ///     called from worker threads.
     ///   - progress: called with (finished jobs, total jobs) after each (seed, fold); worker threads.
+    ///   - costSweep: also sweep cost weights and thresholds and report reward against cost
+    ///     (`EvaluationReport.costs`).
     public static func evaluate(dataset: RoutingDataset, embeddings: Matrix, configuration: EvaluationConfiguration,
-                                datasetName: String = "", encoderIdentity: String = "",
+                                datasetName: String = "", encoderIdentity: String = "", costSweep: Bool = false,
                                 observer: (@Sendable (SelectionEvent) -> Void)? = nil,
                                 progress: (@Sendable (Int, Int) -> Void)? = nil) throws(CoreError) -> EvaluationReport {
         let rewards = try validate(dataset: dataset, embeddings: embeddings, configuration: configuration)
+        if costSweep && ExpertCosts.of(dataset).basis == .unknown {
+            throw .evaluation(.invalidConfiguration(
+                "the cost sweep needs costs: \"costs\" on every routing.jsonl line, cost_usd_per_query or params_b in experts.json"))
+        }
         let n = dataset.count, k = configuration.folds
         let seeds = configuration.seeds
         let foldsPerSeed = seeds.map { CrossValidation.folds(count: n, folds: k, seed: $0) }
@@ -32,7 +38,7 @@ public enum Evaluator {
                     .flatMap(\.element).sorted()
                 let outcome = runFold(dataset: dataset, embeddings: embeddings, rewards: rewards,
                                       trainRows: trainRows, testRows: testRows, seed: seeds[seedIndex], fold: fold,
-                                      configuration: configuration, observer: observer)
+                                      configuration: configuration, costSweep: costSweep, observer: observer)
                 slots.withLock { $0[job] = outcome }
                 let done = finished.withLock { count -> Int in
                     count += 1
@@ -45,9 +51,19 @@ public enum Evaluator {
         let outcomes = slots.withLock { $0 }
         var choices = [RoutingMethod: [[Int]]]()  // method → seed → row → expert
         var selections = [RoutingMethod: [String: Int]]()
+        var costChoices = [CostSweep.Method: [[[Int]]]]()  // method → point → seed → row → expert
         for (seedIndex, folds) in foldsPerSeed.enumerated() {
             for (fold, testRows) in folds.enumerated() {
                 guard let outcome = outcomes[seedIndex * k + fold] else { continue }
+                for (method, points) in outcome.costChoices {
+                    if costChoices[method] == nil {
+                        costChoices[method] = [[[Int]]](repeating: [[Int]](repeating: [Int](repeating: 0, count: n), count: seeds.count),
+                                                        count: points.count)
+                    }
+                    for (point, chosen) in points.enumerated() {
+                        for (i, row) in testRows.enumerated() { costChoices[method]?[point][seedIndex][row] = chosen[i] }
+                    }
+                }
                 for (method, chosen) in outcome.choices {
                     if choices[method] == nil {
                         choices[method] = [[Int]](repeating: [Int](repeating: 0, count: n), count: seeds.count)
@@ -60,14 +76,18 @@ public enum Evaluator {
         let oracle = (0..<n).map { argmax(rewards.row($0)) }
         choices[.oracle] = [[Int]](repeating: oracle, count: seeds.count)
 
-        return ReportBuilder(dataset: dataset, rewards: rewards, configuration: configuration)
+        var report = ReportBuilder(dataset: dataset, rewards: rewards, configuration: configuration)
             .build(choices: choices, selections: selections, datasetName: datasetName, encoderIdentity: encoderIdentity)
+        if costSweep {
+            report.costs = CostAnalysisBuilder(dataset: dataset, rewards: rewards).build(choices: costChoices)
+        }
+        return report
     }
 
     /// One outer fold: masks the test rows' rewards (NaN) before any method sees them.
     static func runFold(dataset: RoutingDataset, embeddings: Matrix, rewards: RewardTable, trainRows: [Int],
                         testRows: [Int], seed: UInt64, fold: Int, configuration: EvaluationConfiguration,
-                        observer: (@Sendable (SelectionEvent) -> Void)?) -> FoldRunner.Outcome {
+                        costSweep: Bool = false, observer: (@Sendable (SelectionEvent) -> Void)?) -> FoldRunner.Outcome {
         var masked = rewards.values
         for row in testRows {
             for e in 0..<rewards.experts { masked[row * rewards.experts + e] = .nan }
@@ -75,9 +95,11 @@ public enum Evaluator {
         let visible = RewardTable(rows: rewards.rows, experts: rewards.experts, values: masked)
         let tags = configuration.tagSource.assign(dataset: dataset, embeddings: embeddings, trainingRows: trainRows,
                                                   seed: seed &+ UInt64(fold))
+        // Decision costs from the training rows only (their realised costs), else the prices.
+        let costs = costSweep ? (ExpertCosts.realised(dataset, rows: trainRows) ?? ExpertCosts.of(dataset)).relative : nil
         return FoldRunner(embeddings: embeddings, rewards: visible, tags: tags, experts: dataset.experts,
                           trainRows: trainRows, testRows: testRows, seed: seed, fold: fold,
-                          configuration: configuration, observer: observer).run()
+                          configuration: configuration, observer: observer, costs: costs).run()
     }
 
     private static func validate(dataset: RoutingDataset, embeddings: Matrix,

@@ -29,7 +29,7 @@ extension FoldRunner {
     }
 
     /// Indices of the `count` largest values, largest first (ties to the lower index).
-    private func topIndices(_ values: ArraySlice<Float>, count: Int) -> [Int] {
+    func topIndices(_ values: ArraySlice<Float>, count: Int) -> [Int] {
         var top: [(value: Float, index: Int)] = []
         top.reserveCapacity(count + 1)
         for (i, v) in values.enumerated() {
@@ -59,24 +59,14 @@ extension FoldRunner {
     /// Per query: the argmax of the average, over its tags seen in training, of each tag's
     /// per-expert training mean reward; queries without a seen tag get `fallback`.
     func perTagChoices(trainRows: [Int], queryRows: [Int], fallback: Int) -> [Int] {
-        let e = experts.count
-        var sums: [String: [Double]] = [:]
-        var counts: [String: Int] = [:]
-        for r in trainRows {
-            for tag in Set(tags[r]) {
-                var s = sums[tag] ?? [Double](repeating: 0, count: e)
-                for x in 0..<e { s[x] += rewards[r, x] }
-                sums[tag] = s
-                counts[tag, default: 0] += 1
-            }
-        }
+        let table = TagRewardTable(rewards: rewards, tags: tags, rows: trainRows)
+        let index = Dictionary(uniqueKeysWithValues: table.names.enumerated().map { ($1, $0) })
         return queryRows.map { r in
-            let seen = Set(tags[r]).sorted().filter { sums[$0] != nil }
+            let seen = Set(tags[r]).sorted().compactMap { index[$0] }
             guard !seen.isEmpty else { return fallback }
-            var mean = [Double](repeating: 0, count: e)
-            for tag in seen {
-                let c = Double(counts[tag] ?? 1)
-                for x in 0..<e { mean[x] += (sums[tag]?[x] ?? 0) / c }
+            var mean = [Double](repeating: 0, count: experts.count)
+            for t in seen {
+                for x in 0..<experts.count { mean[x] += table.means[t][x] }
             }
             return argmax(mean)
         }

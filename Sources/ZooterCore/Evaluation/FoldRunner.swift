@@ -18,11 +18,15 @@ struct FoldRunner {
     let fold: Int
     let configuration: EvaluationConfiguration
     let observer: (@Sendable (SelectionEvent) -> Void)?
+    /// Relative expert costs known from the training rows; non-nil runs the cost sweep.
+    var costs: [Double]? = nil
 
     /// Choices per method for `testRows` (same order) and a readable record of what was selected.
     struct Outcome: Sendable {
         var choices: [RoutingMethod: [Int]] = [:]
         var selections: [RoutingMethod: String] = [:]
+        /// With `costs`: per swept router, per point of its grid, the choice for each test row.
+        var costChoices: [CostSweep.Method: [[Int]]] = [:]
     }
 
     func run() -> Outcome {
@@ -41,22 +45,37 @@ struct FoldRunner {
         let zooter = selector.selectZooter(withTags: true)
         let zooterNoTags = selector.selectZooter(withTags: false)
         let hard = selector.selectHardLabel()
+        var zooterProbabilities: Matrix? = nil
         for (method, choice) in [(RoutingMethod.zooter, zooter), (.zooterNoTags, zooterNoTags), (.hardLabel, hard)] {
-            outcome.choices[method] = finalChoices(choice, fallback: fallback)
+            let probabilities = finalProbabilities(choice)
+            if method == .zooter { zooterProbabilities = probabilities }
+            outcome.choices[method] = RoutingPolicy(threshold: choice.threshold, fallbackExpert: fallback).choose(probabilities)
             outcome.selections[method] = choice.summary
         }
 
         let k = selectNeighbourCount(splits: splits)
+        if let costs, let zooterProbabilities {
+            outcome.costChoices = costSweep(costs: costs, zooterProbabilities: zooterProbabilities, neighbours: k,
+                                            fallback: fallback)
+        }
         outcome.choices[.knn] = knnChoices(trainRows: trainRows, queryRows: testRows, counts: [k])[0]
         outcome.selections[.knn] = "k=\(k)"
 
         outcome.choices[.perTag] = perTagChoices(trainRows: trainRows, queryRows: testRows, fallback: fallback)
         outcome.selections[.perTag] = configuration.tagSource.description
+
+        let ridge = ridgeChoices(splits: splits)
+        outcome.choices[.ridge] = ridge.choices
+        outcome.selections[.ridge] = ridge.summary
+        if let classifier = taskClassifierChoices() {
+            outcome.choices[.taskClassifier] = classifier.choices
+            outcome.selections[.taskClassifier] = classifier.summary
+        }
         return outcome
     }
 
-    /// Trains the selected head on all outer training rows and routes the test rows.
-    private func finalChoices(_ choice: HeadChoice, fallback: Int) -> [Int] {
+    /// Trains the selected head on all outer training rows; its probabilities for the test rows.
+    private func finalProbabilities(_ choice: HeadChoice) -> Matrix {
         let targets = choice.hardLabels ? LabelBuilder.hardLabels(rewards)
             : LabelBuilder.labels(rewards, configuration: choice.labels, tags: tags, trainingRows: trainRows)
         var training = choice.training
@@ -74,7 +93,7 @@ struct FoldRunner {
             let scale = 1 / Float(choice.innerHeads.count + 1)
             for i in probabilities.values.indices { probabilities.values[i] *= scale }
         }
-        return RoutingPolicy(threshold: choice.threshold, fallbackExpert: fallback).choose(probabilities)
+        return probabilities
     }
 
     func trainingSeed(stream: UInt64, candidate: UInt64, split: Int = 0) -> UInt64 {

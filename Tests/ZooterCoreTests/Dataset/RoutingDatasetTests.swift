@@ -66,6 +66,23 @@ import Testing
                          code: .unknownModel, line: 1, mentioning: "zz")
         Self.expectError([Self.good, #"{"id": 7, "query": "q", "rewards": {"m1": 1, "m2": 1}}"#], code: .invalidJSON, line: 2, mentioning: "id")
         Self.expectError(["", "  "], code: .empty, line: nil, mentioning: "no queries")
+        // Realised costs: all experts or none, each finite and ≥ 0.
+        Self.expectError([#"{"id": "a", "query": "q", "rewards": {"m1": 1, "m2": 1}, "costs": {"m1": 0.1}}"#],
+                         code: .invalidField, line: 1, mentioning: "no cost for model \"m2\"")
+        Self.expectError([#"{"id": "a", "query": "q", "rewards": {"m1": 1, "m2": 1}, "costs": {"m1": 0.1, "m2": -1}}"#],
+                         code: .invalidField, line: 1, mentioning: "≥ 0")
+        Self.expectError([#"{"id": "a", "query": "q", "rewards": {"m1": 1, "m2": 1}, "costs": {"m1": 0.1, "m2": 0, "m9": 1}}"#],
+                         code: .unknownModel, line: 1, mentioning: "m9")
+    }
+
+    @Test func readsRealisedCostsAndPrices() throws {
+        let data = try Self.load([#"{"id": "z", "query": "q", "rewards": {"m1": 1, "m2": 0}, "costs": {"m2": 0.5, "m1": 0.002}}"#, Self.good],
+                                 experts: #"[{"name": "m1", "cost_usd_per_query": 0.01}, {"name": "m2", "mean_cost_usd_per_query": 0.2}]"#)
+        #expect(data.examples[0].costs == [0.002, 0.5] && data.examples[1].costs == nil && !data.hasAllCosts)
+        #expect(data.expertFacts?.map(\.costUSDPerQuery) == [0.01, 0.2])
+        #expect(throws: CoreError.self) {
+            try Self.load([Self.good], experts: #"[{"name": "m1", "cost_usd_per_query": -0.01}]"#)
+        }
     }
 
     @Test func validatesModelAndExpertFiles() {
@@ -126,5 +143,8 @@ import Testing
         let table = try #require(mmlu.rewardMatrix())
         let deepseek = (0..<table.rows).reduce(0.0) { $0 + table[$1, 0] } / Double(table.rows)
         #expect(isClose(deepseek, 0.5268, absolute: 5e-5))
+        let bench = try RoutingDataset.load(directory: base.appendingPathComponent("routerbench-11"), keepResponses: false)
+        #expect(bench.count == 3062 && bench.experts.count == 11 && bench.hasAllRewards && bench.hasAllCosts)
+        #expect(ExpertCosts.of(bench).basis == .price && ExpertCosts.of(bench).relative[0] == 1, "GPT-4 is the most expensive")
     }
 }

@@ -83,7 +83,7 @@ import Testing
             let tags = TagSource.source.assign(dataset: dataset, embeddings: x, trainingRows: trainRows, seed: 5)
             return FoldRunner(embeddings: x, rewards: table, tags: tags, experts: dataset.experts, trainRows: trainRows,
                               testRows: testRows, seed: 5, fold: 1, configuration: Self.smallConfiguration(),
-                              observer: nil).run()
+                              observer: nil, costs: [1, 0.4, 0.05]).run()
         }
         func poisoned(_ value: (Int, Int) -> Double) -> RewardTable {
             var values = rewards.values
@@ -96,8 +96,11 @@ import Testing
             let outcome = run(table)
             #expect(outcome.choices == clean.choices)
             #expect(outcome.selections == clean.selections)
+            #expect(outcome.costChoices == clean.costChoices)
         }
-        #expect(Set(clean.choices.keys) == [.zooter, .zooterNoTags, .bestSingle, .knn, .perTag, .hardLabel])
+        #expect(Set(clean.choices.keys) == [.zooter, .zooterNoTags, .bestSingle, .knn, .perTag, .hardLabel, .ridge, .taskClassifier])
+        #expect(Set(clean.costChoices.keys) == Set(CostSweep.Method.allCases))
+        #expect(clean.costChoices[.zooter]?.count == CostSweep.lambdas.count * CostSweep.thresholds.count)
     }
 
     @Test func rejectsUnusableInput() {

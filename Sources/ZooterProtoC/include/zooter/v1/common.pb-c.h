@@ -69,7 +69,8 @@ struct  Zooter__V1__Expert
   /*
    * Relative cost of one call, used by cost-aware routing (score = p − λ·cost).
    * Unitless, ≥ 0 (negative → INVALID_ARGUMENT); 0 = free/unknown. The trainer fills it
-   * from experts.json (e.g. params_b normalised to the largest expert = 1.0).
+   * relative to the most expensive expert (= 1.0): from cost_usd_per_query in experts.json,
+   * else the dataset's mean realised cost per query, else params_b as a size proxy.
    */
   double cost;
   /*
