@@ -55,7 +55,7 @@ public struct SelectionGrid: Codable, Sendable, Equatable {
                 weightDecays: [Float] = [0.01, 0.1],
                 thresholdQuantiles: [Double] = [0.25, 0.5, 0.75],
                 neighbourCounts: [Int] = [10, 25, 50, 100, 200],
-                ridgePenalties: [Double] = [0.01, 0.1, 1, 10]) {
+                ridgePenalties: [Double] = [0.1, 1, 10, 100]) {
         self.transforms = transforms
         self.temperatures = temperatures
         self.betas = betas

@@ -7,14 +7,18 @@ extension EvaluationReport {
         lines.append("dataset \(dataset.name) (\(dataset.queries) queries, \(dataset.experts.count) experts, \(dataset.fingerprint)); encoder \(encoder)")
         lines.append("\(configuration.folds)-fold CV x \(configuration.seeds.count) seeds; tags \(configuration.tagSource)")
         lines.append("")
-        lines.append("| method | mean reward | ± seeds | Δ vs best single [95% CI] | gap closed | routing acc. | MTR | #1 share |")
-        lines.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
+        lines.append("| method | mean reward | ± seeds | Δ vs best single [95% CI] | Δ vs zooter [95% CI] | gap closed | routing acc. | MTR | #1 share |")
+        lines.append("| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: |")
         for m in methods {
             let ci = m.deltaCI95.count == 2 ? String(format: "[%+.4f, %+.4f]", m.deltaCI95[0], m.deltaCI95[1]) : ""
+            var versusZooter = "-"
+            if let delta = m.deltaVsZooter, let interval = m.deltaVsZooterCI95, interval.count == 2 {
+                versusZooter = String(format: "%+.4f [%+.4f, %+.4f]", delta, interval[0], interval[1])
+            }
             let gap = m.gapClosed.map { String(format: "%.3f", $0) } ?? "-"
-            lines.append(String(format: "| %@ | %.4f | %.4f | %+.4f %@ | %@ | %.3f | %.2f | %.2f |",
+            lines.append(String(format: "| %@ | %.4f | %.4f | %+.4f %@ | %@ | %@ | %.3f | %.2f | %.2f |",
                                 m.method.rawValue, m.meanReward, m.meanRewardStdOverSeeds, m.deltaVsBestSingle, ci,
-                                gap, m.routingAccuracy, m.meanTaskRank, m.shareOfSourcesRankedFirst))
+                                versusZooter, gap, m.routingAccuracy, m.meanTaskRank, m.shareOfSourcesRankedFirst))
         }
         lines.append("")
         let header = methods.map(\.method.rawValue).joined(separator: " | ")

@@ -65,4 +65,9 @@ public struct MethodReport: Codable, Sendable, Equatable {
     public var shareOfSourcesRankedFirst: Double
     /// How often each selected configuration was chosen over (seed, fold) jobs.
     public var selections: [String: Int]
+    /// meanReward − meanReward(zooter) and its paired bootstrap 95 % interval (as `deltaCI95`):
+    /// an interval above 0 means the method is significantly better than ZOOTER on this data.
+    /// Nil for ZOOTER itself and in reports written before these fields existed.
+    public var deltaVsZooter: Double? = nil
+    public var deltaVsZooterCI95: [Double]? = nil
 }

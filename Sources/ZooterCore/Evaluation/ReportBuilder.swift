@@ -54,6 +54,7 @@ struct ReportBuilder {
         let all = Dictionary(uniqueKeysWithValues: methods.map { ($0, outcomes($0)) })
         let best = all[.bestSingle]?.reward ?? []
         let bestMean = mean(best.map(mean))
+        let zooter = all[.zooter]?.reward
         let oracleMean = mean((all[.oracle]?.reward ?? []).map(mean))
 
         var reports: [MethodReport] = []
@@ -83,6 +84,11 @@ struct ReportBuilder {
                 meanTaskRank: mean(ranks.map(Double.init)),
                 shareOfSourcesRankedFirst: Double(ranks.filter { $0 == 1 }.count) / Double(max(ranks.count, 1)),
                 selections: selections[method] ?? [:]))
+            if let zooter, method != .zooter {
+                let perQuery = (0..<n).map { q in (0..<seeds).reduce(0.0) { $0 + o.reward[$1][q] - zooter[$1][q] } / Double(seeds) }
+                reports[reports.count - 1].deltaVsZooter = m - mean(zooter.map(mean))
+                reports[reports.count - 1].deltaVsZooterCI95 = bootstrapCI(perQuery, stream: 0x200 + UInt64(methodIndex))
+            }
         }
         return EvaluationReport(
             schemaVersion: 1,
