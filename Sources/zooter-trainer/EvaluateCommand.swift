@@ -44,6 +44,15 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Tag-enhancement β values tried by ZOOTER's selection, comma-separated, each in [0, 1] (default: the built-in grid).")
     var betas: String?
 
+    @Option(help: "Label temperatures τ tried by ZOOTER's selection, comma-separated, each > 0 (default: the built-in grid).")
+    var temperatures: String?
+
+    @Option(help: "Reward transforms tried by ZOOTER's selection, comma-separated: identity, standardize, logit (default: all three).")
+    var transforms: String?
+
+    @Option(help: "Heads tried by selection, comma-separated: linear, mlp (default: both).")
+    var heads: String?
+
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
@@ -51,13 +60,26 @@ struct EvaluateCommand: ParsableCommand {
         guard TagSource(argument: tags) != nil else {
             throw ValidationError("--tags must be source, tags, kmeans:K (K >= 2) or none")
         }
-        if let betas { _ = try Self.parseBetas(betas) }
+        if let betas { _ = try Self.parseList(betas, option: "--betas", example: "1,0.5,0.1") { (0...1).contains($0) } }
+        if let temperatures { _ = try Self.parseList(temperatures, option: "--temperatures", example: "0.3,1,3") { $0 > 0 && $0.isFinite } }
+        if let transforms { _ = try Self.parseNames(transforms, option: "--transforms", as: RewardTransform.self) }
+        if let heads { _ = try Self.parseNames(heads, option: "--heads", as: HeadKind.self) }
     }
 
-    static func parseBetas(_ text: String) throws -> [Double] {
-        let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0.map { (0...1).contains($0) } ?? false }) else {
-            throw ValidationError("--betas must be comma-separated numbers in [0, 1], e.g. 1,0.5,0.1")
+    /// A comma-separated list of an enumeration's raw values.
+    static func parseNames<T: RawRepresentable & CaseIterable>(_ text: String, option: String, as: T.Type) throws -> [T] where T.RawValue == String {
+        let values = text.split(separator: ",", omittingEmptySubsequences: false).map { T(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+            throw ValidationError("\(option) must be a comma-separated list of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return values.compactMap { $0 }
+    }
+
+    /// A comma-separated list of numbers, each accepted by `valid`.
+    static func parseList(_ text: String, option: String, example: String, valid: (Double) -> Bool) throws -> [Double] {
+        let values = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0.map(valid) ?? false }) else {
+            throw ValidationError("\(option) must be comma-separated numbers, e.g. \(example)")
         }
         return values.compactMap { $0 }
     }
@@ -75,7 +97,10 @@ struct EvaluateCommand: ParsableCommand {
                                                     tagSource: TagSource(argument: tags) ?? .source, threads: threads)
         if innerFolds == 1 { configuration.innerSelection = .holdout(0.2) }
         if innerFolds >= 2 { configuration.innerSelection = .folds(innerFolds) }
-        if let betas { configuration.grid.betas = try Self.parseBetas(betas) }
+        if let betas { configuration.grid.betas = try Self.parseList(betas, option: "--betas", example: "") { _ in true } }
+        if let transforms { configuration.grid.transforms = try Self.parseNames(transforms, option: "--transforms", as: RewardTransform.self) }
+        if let heads { configuration.grid.heads = try Self.parseNames(heads, option: "--heads", as: HeadKind.self) }
+        if let temperatures { configuration.grid.temperatures = try Self.parseList(temperatures, option: "--temperatures", example: "") { _ in true } }
         let bar = ProgressBar()
         var report = try Evaluator.evaluate(dataset: data, embeddings: embeddings, configuration: configuration,
                                             datasetName: directory.lastPathComponent,
