@@ -3,8 +3,9 @@ import Foundation
 extension EvaluationReport {
     static let frameColour = "#cbd5e0"
     static let gridColour = "#edf2f7"
+    /// Frontier colours; ZOOTER's is a darker blue than `zooterColour`, which marks only its bar.
     static let curveColours: [String: String] = [
-        "zooter": zooterColour, "knn": "#7b4ea3", "twoModel": "#c0392b", "alwaysCheapest": "#59a14f", "bestSingle": bestSingleColour,
+        "zooter": "#0b3d91", "knn": "#7b4ea3", "twoModel": "#c0392b", "alwaysCheapest": "#59a14f", "bestSingle": bestSingleColour,
     ]
 
     /// Reward against cost: each router's frontier on a log-cost axis, the single experts as

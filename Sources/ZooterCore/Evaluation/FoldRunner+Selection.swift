@@ -145,6 +145,12 @@ struct HeadSelector {
 
     /// Threshold maximising pooled inner-validation reward; candidates: 0 (off), quantiles of the
     /// validation max-probabilities, and 2 (always the split's best single). Ties keep the earlier.
+    ///
+    /// One-standard-error rule: the routed threshold is kept only when its pooled gain over always
+    /// using the best single expert exceeds one standard error of that gain (paired over the
+    /// validation rows); otherwise the router falls back everywhere. Where the text carries no
+    /// routing signal (routerbench-11, where one model wins nearly every query), a gain picked
+    /// out of several noisy candidates is more likely selection noise than signal.
     private func selectThreshold(_ evaluated: Evaluated) -> Float {
         var maxima: [Float] = []
         for p in evaluated.probabilities {
@@ -155,19 +161,30 @@ struct HeadSelector {
         for q in grid.thresholdQuantiles where !maxima.isEmpty {
             candidates.append(maxima[min(maxima.count - 1, Int(q * Double(maxima.count)))])
         }
-        candidates.append(2)
+        let alwaysFallback: Float = 2
+        candidates.append(alwaysFallback)
         var best: Float = 0
         var bestScore = -Double.infinity
         let fallbacks = splits.map { runner.bestSingle(rows: $0.train) }
-        for threshold in candidates {
-            var total = 0.0
+        func rowRewards(_ threshold: Float) -> [Double] {
+            var out: [Double] = []
             for (index, split) in splits.enumerated() {
                 let policy = RoutingPolicy(threshold: threshold, fallbackExpert: fallbacks[index])
                 let choices = policy.choose(evaluated.probabilities[index])
-                total += runner.meanReward(choices, rows: split.validation) * Double(split.validation.count)
+                for (choice, row) in zip(choices, split.validation) { out.append(runner.rewards[row, choice]) }
             }
+            return out
+        }
+        for threshold in candidates {
+            let total = rowRewards(threshold).reduce(0, +)
             if total > bestScore + 1e-12 { best = threshold; bestScore = total }
         }
-        return best
+        guard best != alwaysFallback else { return best }
+        let gains = zip(rowRewards(best), rowRewards(alwaysFallback)).map { $0 - $1 }
+        guard gains.count > 1 else { return best }
+        let meanGain = gains.reduce(0, +) / Double(gains.count)
+        let variance = gains.reduce(0) { $0 + ($1 - meanGain) * ($1 - meanGain) } / Double(gains.count - 1)
+        let standardError = (variance / Double(gains.count)).squareRoot()
+        return meanGain > standardError ? best : alwaysFallback
     }
 }

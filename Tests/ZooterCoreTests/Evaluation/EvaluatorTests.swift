@@ -103,6 +103,24 @@ import Testing
         #expect(clean.costChoices[.zooter]?.count == CostSweep.lambdas.count * CostSweep.thresholds.count)
     }
 
+    /// Rewards independent of the text: whatever small gain a routed threshold shows on the inner
+    /// splits is noise, and the one-standard-error rule sends most jobs to the best single.
+    @Test func withoutSignalTheRouterFallsBackToTheBestSingle() throws {
+        var g = SeededGenerator(seed: 41)
+        var (dataset, x) = TestSupport.separableDataset(perCluster: 40, experts: 3, dimension: 16)
+        for i in dataset.examples.indices {
+            dataset.examples[i].rewards = (0..<3).map { _ in g.unitDouble() < 0.5 ? 1 : 0 }
+        }
+        var configuration = Self.smallConfiguration()
+        configuration.seeds = [0, 1, 2, 3]
+        let report = try Evaluator.evaluate(dataset: dataset, embeddings: x, configuration: configuration)
+        let zooter = try #require(report.method(.zooter))
+        let fellBack = zooter.selections.filter { $0.key.hasSuffix("threshold=always-fallback") }.values.reduce(0, +)
+        // 7 of the 12 (seed, fold) jobs fall back; without the rule, 1 does.
+        #expect(fellBack >= 6, "\(zooter.selections)")
+        #expect(abs(zooter.meanReward - (report.method(.bestSingle)?.meanReward ?? 0)) < 0.01)
+    }
+
     @Test func rejectsUnusableInput() {
         let (dataset, x) = Self.toy()
         #expect {
