@@ -23,7 +23,7 @@ extension EvaluationReport {
         table += "</table>"
         return """
             <h2>Reward against cost</h2>
-            <p>Each line is a router's best reward at or below a mean cost per query (\(escape(costs.unit)), swept over the cost weight λ (and, for ZOOTER, the confidence threshold); hover a point for its setting. Dots: always using one expert. Costs: \(escape(costs.basis)).</p>
+            <p>Each line is a router's best reward at or below a mean cost per query (\(escape(costs.unit)), swept over the cost weight λ (and, for ZOOTER, the confidence threshold); hover a point for its setting. Dots: always using one expert (colours as in “Expert usage”; hover for the name). Costs: \(escape(costs.basis)).</p>
             \(costChart(costs))
             \(table)
             """
