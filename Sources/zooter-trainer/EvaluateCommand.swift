@@ -47,10 +47,10 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Label temperatures τ tried by ZOOTER's selection, comma-separated, each > 0 (default: the built-in grid).")
     var temperatures: String?
 
-    @Option(help: "Reward transforms tried by ZOOTER's selection, comma-separated: identity, standardize, logit (default: all three).")
+    @Option(help: "Reward transforms tried by ZOOTER's selection, comma-separated, of identity, standardize, logit (default: identity,standardize).")
     var transforms: String?
 
-    @Option(help: "Heads tried by selection, comma-separated: linear, mlp (default: both).")
+    @Option(help: "Heads tried by selection, comma-separated, of linear, mlp (default: linear).")
     var heads: String?
 
     func validate() throws {
@@ -60,10 +60,19 @@ struct EvaluateCommand: ParsableCommand {
         guard TagSource(argument: tags) != nil else {
             throw ValidationError("--tags must be source, tags, kmeans:K (K >= 2) or none")
         }
-        if let betas { _ = try Self.parseList(betas, option: "--betas", example: "1,0.5,0.1") { (0...1).contains($0) } }
-        if let temperatures { _ = try Self.parseList(temperatures, option: "--temperatures", example: "0.3,1,3") { $0 > 0 && $0.isFinite } }
-        if let transforms { _ = try Self.parseNames(transforms, option: "--transforms", as: RewardTransform.self) }
-        if let heads { _ = try Self.parseNames(heads, option: "--heads", as: HeadKind.self) }
+        _ = try selectionGrid()
+    }
+
+    /// The default selection grid with every list given on the command line replacing its own.
+    func selectionGrid() throws -> SelectionGrid {
+        var grid = SelectionGrid()
+        if let betas { grid.betas = try Self.parseList(betas, option: "--betas", example: "1,0.5,0.1") { (0...1).contains($0) } }
+        if let temperatures {
+            grid.temperatures = try Self.parseList(temperatures, option: "--temperatures", example: "1,3") { $0 > 0 && $0.isFinite }
+        }
+        if let transforms { grid.transforms = try Self.parseNames(transforms, option: "--transforms", as: RewardTransform.self) }
+        if let heads { grid.heads = try Self.parseNames(heads, option: "--heads", as: HeadKind.self) }
+        return grid
     }
 
     /// A comma-separated list of an enumeration's raw values.
@@ -97,10 +106,7 @@ struct EvaluateCommand: ParsableCommand {
                                                     tagSource: TagSource(argument: tags) ?? .source, threads: threads)
         if innerFolds == 1 { configuration.innerSelection = .holdout(0.2) }
         if innerFolds >= 2 { configuration.innerSelection = .folds(innerFolds) }
-        if let betas { configuration.grid.betas = try Self.parseList(betas, option: "--betas", example: "") { _ in true } }
-        if let transforms { configuration.grid.transforms = try Self.parseNames(transforms, option: "--transforms", as: RewardTransform.self) }
-        if let heads { configuration.grid.heads = try Self.parseNames(heads, option: "--heads", as: HeadKind.self) }
-        if let temperatures { configuration.grid.temperatures = try Self.parseList(temperatures, option: "--temperatures", example: "") { _ in true } }
+        configuration.grid = try selectionGrid()
         let bar = ProgressBar()
         var report = try Evaluator.evaluate(dataset: data, embeddings: embeddings, configuration: configuration,
                                             datasetName: directory.lastPathComponent,

@@ -51,4 +51,52 @@ import ZooterTestSupport
         let expected = zooter.meanReward * 560 * 18
         #expect(Double(pixels) > expected * 0.85 && Double(pixels) < expected + 40, "\(pixels) pixels of ZOOTER's colour; its bar covers \(expected)")
     }
+
+    /// `evaluate --costs --html` on a dataset whose lines carry realised costs: the report has every
+    /// swept router's frontier, and Chromium renders the chart with a line per router and a dot per
+    /// expert. A malformed grid option is refused before anything runs.
+    @Test func theCostSweepIsReportedAndDrawn() async throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("zooter-costs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let sample = ServiceProcess.root.appendingPathComponent("data/mmlu-pro-sample")
+        let dataset = work.appendingPathComponent("dataset")
+        try FileManager.default.createDirectory(at: dataset, withIntermediateDirectories: true)
+        for file in ["models.json", "experts.json"] {
+            try FileManager.default.copyItem(at: sample.appendingPathComponent(file), to: dataset.appendingPathComponent(file))
+        }
+        // 150 lines with a realised cost per expert: its size times the query's length.
+        let experts = try JSONDecoder().decode([String].self, from: Data(contentsOf: sample.appendingPathComponent("models.json")))
+        let lines = try String(decoding: Data(contentsOf: sample.appendingPathComponent("routing.jsonl")), as: UTF8.self)
+            .split(separator: "\n").prefix(150)
+        var rows: [String] = []
+        for line in lines {
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let length = Double((object["query"] as? String)?.utf8.count ?? 0)
+            object["costs"] = Dictionary(uniqueKeysWithValues: experts.enumerated().map { ($1, Double($0 + 1) * length * 1e-7) })
+            rows.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+        }
+        try Data(rows.joined(separator: "\n").utf8).write(to: dataset.appendingPathComponent("routing.jsonl"))
+
+        let trainer = ServiceProcess.binDirectory.appendingPathComponent("zooter-trainer").path
+        let common = ["evaluate", "--dataset", dataset.path, "--model", ServiceProcess.root.appendingPathComponent("models/all-MiniLM-L6-v2").path,
+                      "--cache", work.appendingPathComponent("cache").path, "--folds", "2", "--seeds", "1"]
+        let refused = try await ChildProcess.run(trainer, common + ["--betas", "1,1.5"])
+        #expect(refused.status != 0 && refused.standardError.contains("--betas must be comma-separated numbers"), "\(refused.standardError)")
+
+        let page = work.appendingPathComponent("report.html")
+        let run = try await ChildProcess.run(trainer, common + ["--costs", "--json", "--html", page.path])
+        try #require(run.status == 0, "evaluate: \(run.standardError)")
+        let report = try JSONDecoder().decode(EvaluationReport.self, from: Data(run.output.utf8))
+        let costs = try #require(report.costs)
+        #expect(costs.unit == "USD per query" && costs.singles.count == experts.count)
+        #expect(costs.curves.map(\.method) == ["zooter", "knn", "twoModel", "alwaysCheapest", "bestSingle"])
+        #expect(report.method(.ridge) != nil && report.method(.taskClassifier) != nil)
+
+        let dom = try await Self.chromium(["--dump-dom", page.absoluteString])
+        #expect(dom.contains(#"data-chart="costs""#) && dom.contains(#"id="costs""#))
+        for curve in costs.curves where curve.frontier.count > 1 {
+            #expect(dom.contains(#"class="frontier" data-method="\#(curve.method)""#), "no line for \(curve.method)")
+        }
+        for expert in experts { #expect(dom.contains(#"class="single" data-expert="\#(expert)""#), "no dot for \(expert)") }
+    }
 }
