@@ -46,8 +46,11 @@ struct  Zooter__V1__RouteRequest
    */
   char *query;
   /*
-   * Cost weight λ ≥ 0 for cost-aware routing: score = probability − λ·cost.
-   * 0 (default) = off, rank by probability. Negative, NaN or infinite → INVALID_ARGUMENT.
+   * Cost weight λ ≥ 0 for cost-aware routing: score = probability − λ·cost, with each
+   * expert's cost relative to the most expensive expert (Expert.cost), so λ = 0.1 gives up
+   * 0.1 of probability to avoid the most expensive expert; `zooter-trainer evaluate --costs`
+   * charts reward against cost per λ. 0 (default) = off, rank by probability. Negative, NaN
+   * or infinite → INVALID_ARGUMENT.
    */
   double cost_weight;
   /*
