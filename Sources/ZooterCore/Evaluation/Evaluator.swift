@@ -114,11 +114,12 @@ public enum Evaluator {
         guard c.folds >= 2, dataset.count >= 2 * c.folds else { throw .evaluation(.tooFewQueries(queries: dataset.count, folds: c.folds)) }
         guard !c.seeds.isEmpty else { throw .evaluation(.invalidConfiguration("no seeds")) }
         guard !c.grid.transforms.isEmpty, !c.grid.temperatures.isEmpty, !c.grid.heads.isEmpty,
-              !c.grid.weightDecays.isEmpty, !c.grid.neighbourCounts.isEmpty else {
+              !c.grid.weightDecays.isEmpty, !c.grid.neighbourCounts.isEmpty, !c.grid.ridgePenalties.isEmpty else {
             throw .evaluation(.invalidConfiguration("every grid list needs at least one value"))
         }
-        guard c.grid.temperatures.allSatisfy({ $0 > 0 }), c.grid.betas.allSatisfy({ (0...1).contains($0) }) else {
-            throw .evaluation(.invalidConfiguration("temperatures must be > 0 and betas in [0, 1]"))
+        guard c.grid.temperatures.allSatisfy({ $0 > 0 }), c.grid.betas.allSatisfy({ (0...1).contains($0) }),
+              c.grid.ridgePenalties.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw .evaluation(.invalidConfiguration("temperatures and ridge penalties must be > 0 and betas in [0, 1]"))
         }
         guard let rewards = dataset.rewardMatrix() else { throw .evaluation(.missingRewards(id: "?")) }
         return rewards

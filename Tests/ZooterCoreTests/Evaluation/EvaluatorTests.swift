@@ -123,6 +123,13 @@ import Testing
 
     @Test func rejectsUnusableInput() {
         let (dataset, x) = Self.toy()
+        for penalties in [[Double](), [0], [-1], [.infinity]] {
+            var configuration = Self.smallConfiguration()
+            configuration.grid.ridgePenalties = penalties
+            #expect(throws: CoreError.self, "ridge penalties \(penalties)") {
+                try Evaluator.evaluate(dataset: dataset, embeddings: x, configuration: configuration)
+            }
+        }
         #expect {
             try Evaluator.evaluate(dataset: dataset, embeddings: x.selectingRows(Array(0..<74)),
                                    configuration: Self.smallConfiguration())
