@@ -30,6 +30,7 @@ let package = Package(
         .executable(name: "zooter-reward", targets: ["zooter-reward"]),
         .executable(name: "zooter-tagger", targets: ["zooter-tagger"]),
         .executable(name: "zooter-trainer", targets: ["zooter-trainer"]),
+        .executable(name: "zooter-gateway", targets: ["zooter-gateway"]),
         // For services that call the router: `RouterClient`, `HealthProbe`, and the message types.
         .library(name: "ZooterClient", targets: ["ZooterClient"]),
         // Only for the separate fuzzing package (Fuzz/, scripts/fuzz): another package can reach
@@ -46,6 +47,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // The gateway's HTTP/1.1 edge (server) and its calls to the experts (client).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // MARK: C libraries (shim headers only)
@@ -97,6 +102,17 @@ let package = Package(
         .target(name: "ZooterReward", dependencies: serviceDependencies),
         .target(name: "ZooterRouter", dependencies: serviceDependencies),
         .target(name: "ZooterTrainer", dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", "ZooterCore"]),
+        // The OpenAI-compatible edge: routes, forwards to the experts, falls back along the ranking.
+        .target(
+            name: "ZooterGateway",
+            dependencies: serviceDependencies + ["ZooterClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         // The client library other Swift packages depend on (README, "Calling the router").
         .target(name: "ZooterClient", dependencies: ["ZooterRPC", "ZooterWire"]),
 
@@ -104,6 +120,7 @@ let package = Package(
         .executableTarget(name: "zooter-router", dependencies: ["ZooterRouter"] + executableDependencies),
         .executableTarget(name: "zooter-reward", dependencies: ["ZooterReward"] + executableDependencies),
         .executableTarget(name: "zooter-tagger", dependencies: ["ZooterTagger"] + executableDependencies),
+        .executableTarget(name: "zooter-gateway", dependencies: ["ZooterGateway"] + executableDependencies),
         .executableTarget(name: "zooter-trainer", dependencies: ["ZooterTrainer", "ZooterClient"] + executableDependencies),
         // The README's Swift example, built and run against a live router by the tests.
         .executableTarget(name: "zooter-example-route", dependencies: ["ZooterClient"], path: "Examples/swift-route"),
@@ -123,7 +140,8 @@ let package = Package(
         .testTarget(
             name: "ZooterEndToEndTests",
             dependencies: ["ZooterRouter", "ZooterTrainer", "ZooterCore", "ZooterRPC", "ZooterWire", "ZooterTestSupport", "ZooterClient",
-                           "zooter-router", "zooter-reward", "zooter-tagger", "zooter-trainer", "zooter-example-route"]),
+                           "zooter-router", "zooter-reward", "zooter-tagger", "zooter-trainer", "zooter-example-route",
+                           "zooter-gateway", "ZooterGateway"]),
         .testTarget(
             name: "ZooterServiceKitTests",
             dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", "ZooterTestSupport", .product(name: "Logging", package: "swift-log"),

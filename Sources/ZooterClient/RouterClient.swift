@@ -17,6 +17,10 @@ public struct RouterClient: Sendable {
     public static let serviceName = "zooter.v1.Router"
     let client: GRPCClient
 
+    /// A router client over a `GRPCClient` the caller owns (and closes), for long-lived services
+    /// such as the gateway.
+    public init(client: GRPCClient) { self.client = client }
+
     /// Runs `body` with a client for `target` and closes its connections when `body` returns.
     public static func with<Result: Sendable>(
         target: String, configuration: ClientConfiguration = ClientConfiguration(),
@@ -29,9 +33,9 @@ public struct RouterClient: Sendable {
 
     /// Where one query should go: the ranked experts and the one chosen. `costWeight` (λ) trades
     /// probability against the experts' costs; `allowedExperts` limits the choice (empty: all).
-    public func route(_ query: String, costWeight: Double = 0, allowedExperts: [String] = [],
+    public func route(_ query: String, costWeight: Double = 0, allowedExperts: [String] = [], requestID: String = "",
                       timeout: Duration = .seconds(10)) async throws -> RouteResponse {
-        let request = RouteRequest(query: query, costWeight: costWeight, allowedExperts: allowedExperts)
+        let request = RouteRequest(query: query, costWeight: costWeight, allowedExperts: allowedExperts, requestID: requestID)
         let reply = try await client.unary(path: "/\(Self.serviceName)/Route", request: request.wireBytes(), timeout: timeout)
         return try RouteResponse(wireBytes: reply.message)
     }

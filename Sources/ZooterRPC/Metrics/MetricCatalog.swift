@@ -66,6 +66,30 @@ public enum MetricCatalog {
     public static let rewardCacheLookups = MetricDefinition(
         "zooter_reward_cache_lookups_total", .counter, labels: ["result"], help: "Score cache lookups, by result (hit or miss).")
 
+    // MARK: Gateway
+    public static let gatewayRequests = MetricDefinition(
+        "zooter_gateway_requests_total", .counter, labels: ["endpoint", "status"],
+        help: "HTTP requests answered, by endpoint (chat, models, health, other) and HTTP status code.")
+    public static let gatewayRequestDuration = MetricDefinition(
+        "zooter_gateway_request_duration_seconds", .histogram,
+        help: "Time from a chat request's arrival to its response head (routing, queueing and the expert's time to first byte).",
+        buckets: latencyBuckets)
+    public static let gatewayRoutingDuration = MetricDefinition(
+        "zooter_gateway_routing_duration_seconds", .histogram, help: "Time the router took to rank the experts for one request.",
+        buckets: latencyBuckets)
+    public static let gatewayUpstreamAttempts = MetricDefinition(
+        "zooter_gateway_upstream_attempts_total", .counter, labels: ["expert", "outcome"],
+        help: "Calls to experts (and experts skipped), by configured expert and outcome (ok, client_error, rate_limited, server_error, timeout, connection_error, too_large, busy, circuit_open).")
+    public static let gatewayFallbacks = MetricDefinition(
+        "zooter_gateway_fallbacks_total", .counter, help: "Requests answered by an expert other than the first one in their ranking.")
+    public static let gatewayCircuitOpen = MetricDefinition(
+        "zooter_gateway_circuit_open", .gauge, labels: ["expert"], help: "1 while the expert's circuit breaker is open or probing.")
+    public static let gatewayInFlight = MetricDefinition(
+        "zooter_gateway_in_flight_requests", .gauge, help: "Chat requests in progress.")
+    public static let gatewayLimitTrips = MetricDefinition(
+        "zooter_gateway_limit_trips_total", .counter, labels: ["limit"],
+        help: "Requests refused by a limit (request_body, response_body, concurrency, budget, authentication, permission).")
+
     // MARK: Process
     public static let residentMemory = MetricDefinition(
         "process_resident_memory_bytes", .gauge, help: "Resident set size of the process (from /proc/self/statm).")
@@ -77,6 +101,8 @@ public enum MetricCatalog {
     public static let all: [MetricDefinition] = [
         calls, callDuration, inFlightCalls, openConnections, acceptedConnections, limitTrips, tlsHandshakeFailures,
         encoderBatchSize, encoderBatchDuration, routes, fallbacks, modelInfo, rewardCacheLookups,
+        gatewayRequests, gatewayRequestDuration, gatewayRoutingDuration, gatewayUpstreamAttempts, gatewayFallbacks,
+        gatewayCircuitOpen, gatewayInFlight, gatewayLimitTrips,
         residentMemory, cpuSeconds, openFileDescriptors,
     ]
 }

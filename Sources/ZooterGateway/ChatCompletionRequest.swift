@@ -1,0 +1,74 @@
+import Foundation
+import ZooterServiceKit
+
+/// A client's `POST /v1/chat/completions` body: what the gateway reads of it (model, stream, the
+/// text to route) and the rest kept as it came, to be forwarded with only `model` replaced.
+struct ChatCompletionRequest: @unchecked Sendable {
+    // @unchecked: `body` holds JSONSerialization's Foundation objects, which are never mutated
+    // after parsing (forwarding copies the dictionary).
+    let body: [String: Any]
+    let model: String
+    let stream: Bool
+    /// The text the router ranks the experts on (see `routedText(of:)`).
+    let routedText: String
+
+    init(json: [UInt8]) throws(OpenAIError) {
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: Data(json)) } catch {
+            throw .invalidRequest("the request body is not valid JSON: \(error.localizedDescription)")
+        }
+        guard let body = parsed as? [String: Any] else { throw .invalidRequest("the request body must be a JSON object") }
+        guard let model = body["model"] as? String, !model.isEmpty else {
+            throw .invalidRequest("\"model\" is required: \"\(GatewayService.routedModel)\" to route, or an expert's name", code: "missing_model")
+        }
+        var stream = false
+        if let value = body["stream"], !(value is NSNull) {
+            guard let flag = value as? Bool else { throw .invalidRequest("\"stream\" must be true or false") }
+            stream = flag
+        }
+        guard let messages = body["messages"] as? [[String: Any]], !messages.isEmpty else {
+            throw .invalidRequest("\"messages\" must be a non-empty list of {\"role\", \"content\"} objects")
+        }
+        for (index, message) in messages.enumerated() {
+            guard message["role"] is String else { throw .invalidRequest("messages[\(index)] has no \"role\" string") }
+        }
+        self.body = body
+        self.model = model
+        self.stream = stream
+        self.routedText = Self.routedText(of: messages)
+        if model == GatewayService.routedModel && routedText.isEmpty {
+            throw .invalidRequest("nothing to route on: the conversation has no user message with text")
+        }
+    }
+
+    /// The text a conversation is routed on: the last user message (its text parts joined by
+    /// newlines). The router's model was trained on single instructions, and the latest turn is
+    /// the one the answer must serve; earlier turns and the system prompt are forwarded but not
+    /// routed on. Cut to the router's text limit at a Unicode scalar boundary (the encoder reads only
+    /// the first 256 tokens anyway).
+    static func routedText(of messages: [[String: Any]]) -> String {
+        guard let last = messages.last(where: { ($0["role"] as? String) == "user" }) else { return "" }
+        var text: String
+        switch last["content"] {
+        case let string as String:
+            text = string
+        case let parts as [[String: Any]]:
+            text = parts.compactMap { $0["type"] as? String == "text" ? $0["text"] as? String : nil }.joined(separator: "\n")
+        default:
+            text = ""
+        }
+        if text.utf8.count > TextLimit.maxBytes {
+            var end = text.utf8.index(text.utf8.startIndex, offsetBy: TextLimit.maxBytes)
+            while end.samePosition(in: text.unicodeScalars) == nil { end = text.utf8.index(before: end) }
+            text = String(text[..<end])
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "" : text
+    }
+
+    /// The body to send to an expert: the client's, with `model` set to the expert's upstream id.
+    func forwardedBody(upstreamModel: String) -> [UInt8] {
+        var copy = body
+        copy["model"] = upstreamModel
+        return Array((try? JSONSerialization.data(withJSONObject: copy)) ?? Data())
+    }
+}

@@ -1,0 +1,219 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import CoreMetrics
+import Logging
+import NIOHTTP1
+import Synchronization
+
+extension GatewayService {
+    /// Answers one chat completion request: authenticate, plan, admit, forward with fallback.
+    /// Every failure becomes an OpenAI-style error response; nothing here throws.
+    func chat(body: ByteBuffer, authorization: String?, requestID: String, channel: any Channel) async -> Response {
+        let started = ContinuousClock.now
+        guard inFlight.add(1, ordering: .relaxed).newValue <= configuration.maxConcurrentRequests else {
+            inFlight.subtract(1, ordering: .relaxed)
+            metrics.tripped(.concurrency)
+            return errorResponse(OpenAIError(.serviceUnavailable, "the gateway is at its limit of \(configuration.maxConcurrentRequests) requests in progress; retry shortly",
+                                             type: "server_error", code: "overloaded", retryAfterSeconds: 1), requestID: requestID)
+        }
+        metrics.inFlight.record(inFlight.load(ordering: .relaxed))
+        defer {
+            inFlight.subtract(1, ordering: .relaxed)
+            metrics.inFlight.record(inFlight.load(ordering: .relaxed))
+            metrics.requestDuration.recordNanoseconds(ExpertCall.nanoseconds(ContinuousClock.now - started))
+        }
+        var plan: RoutingPlan?
+        do throws(OpenAIError) {
+            let tenant = try authenticate(authorization)
+            let request = try ChatCompletionRequest(json: Array(buffer: body))
+            plan = try await self.plan(request, tenant: tenant, requestID: requestID)
+            if let refusal = ledger.admit(tenant ?? Tenant.anonymous) {
+                metrics.tripped(.budget)
+                throw refusal
+            }
+            return try await forward(request, plan: plan!, tenant: tenant, requestID: requestID, channel: channel)
+        } catch {
+            return errorResponse(error, plan: plan, requestID: requestID)
+        }
+    }
+
+    /// Tries the plan's experts in order until one answers. Skipped without a call: experts
+    /// whose circuit is open or whose concurrency limit is reached. At most
+    /// `fallbackAttempts` calls are made.
+    private func forward(_ request: ChatCompletionRequest, plan: RoutingPlan, tenant: Tenant?, requestID: String, channel: any Channel) async throws(OpenAIError) -> Response {
+        var failures: [String] = []
+        var calls = 0
+        var skippedOnly = true
+        for (position, name) in plan.ranking.enumerated() where calls < configuration.fallbackAttempts {
+            guard let slot = slots[name] else { continue }
+            guard slot.breaker.allowRequest() else {
+                metrics.attempt(name, .circuitOpen)
+                failures.append("\(name): circuit open")
+                continue
+            }
+            guard slot.reserve() else {
+                slot.breaker.recordAbandoned()
+                metrics.attempt(name, .busy)
+                failures.append("\(name): at its max_concurrent")
+                continue
+            }
+            skippedOnly = false
+            calls += 1
+            let result: ExpertCall.Result
+            do {
+                result = try await ExpertCall.perform(slot, body: request.forwardedBody(upstreamModel: slot.endpoint.upstreamModel),
+                                                      stream: request.stream, requestID: requestID, maxResponseBytes: configuration.maxResponseBytes)
+            } catch {
+                // The client went away: the upstream call was cancelled with it.
+                slot.release()
+                slot.breaker.recordAbandoned()
+                throw OpenAIError(HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"), "the client closed the connection", type: "server_error", code: "client_closed")
+            }
+            let served = Served(expert: name, position: position, calls: calls, plan: plan)
+            switch result {
+            case .answered(let status, let headers, let body):
+                slot.release()
+                slot.breaker.recordSuccess()
+                metrics.attempt(name, .ok)
+                if position > 0 { metrics.fallbacks.increment() }
+                let usage = Self.usage(in: body)
+                ledger.charge(tenant ?? .anonymous, costUSD: slot.endpoint.estimatedCost(promptTokens: usage.prompt, completionTokens: usage.completion))
+                publish(circuitOf: slot)
+                return Response(status: .init(code: status), headers: headerFields(served, requestID: requestID, upstream: headers),
+                                body: ResponseBody(byteBuffer: body))
+            case .streaming(let response):
+                metrics.attempt(name, .ok)
+                if position > 0 { metrics.fallbacks.increment() }
+                ledger.charge(tenant ?? .anonymous, costUSD: slot.endpoint.usdPerRequest)
+                return Response(status: .init(code: Int(response.status.code)),
+                                headers: headerFields(served, requestID: requestID, upstream: response.headers),
+                                body: streamBody(response, slot: slot, requestID: requestID, channel: channel))
+            case .refused(let status, let headers, let body):
+                slot.release()
+                slot.breaker.recordSuccess()
+                metrics.attempt(name, .clientError)
+                return Response(status: .init(code: status), headers: headerFields(served, requestID: requestID, upstream: headers),
+                                body: ResponseBody(byteBuffer: body))
+            case .failed(let outcome, let detail):
+                slot.release()
+                // An answer too large is the request's doing, not the expert's.
+                if outcome == .tooLarge { slot.breaker.recordSuccess() } else { slot.breaker.recordFailure() }
+                publish(circuitOf: slot)
+                metrics.attempt(name, outcome)
+                logger.warning("expert failed", metadata: ["expert": "\(name)", "outcome": "\(outcome.rawValue)", "detail": "\(detail)", "request_id": "\(requestID)"])
+                failures.append("\(name): \(detail)")
+                if outcome == .tooLarge {
+                    metrics.tripped(.responseBody)
+                    throw OpenAIError(.badGateway, "expert \(name): \(detail)", type: "server_error", code: "upstream_response_too_large")
+                }
+            }
+        }
+        if skippedOnly {
+            throw OpenAIError(.serviceUnavailable, "no expert can take the request now (\(failures.joined(separator: "; ")))",
+                              type: "server_error", code: "experts_unavailable", retryAfterSeconds: 1)
+        }
+        throw OpenAIError(.badGateway, "every expert tried failed (\(failures.joined(separator: "; ")))", type: "server_error", code: "upstream_failed")
+    }
+
+    /// The upstream's server-sent events, passed through chunk by chunk. A failure after the
+    /// stream has begun cannot be retried (the client has part of an answer): the stream ends
+    /// with one `data: {"error": ...}` event instead of `data: [DONE]`.
+    private func streamBody(_ response: HTTPClientResponse, slot: ExpertSlot, requestID: String, channel: any Channel) -> ResponseBody {
+        let limit = configuration.maxResponseBytes
+        return ResponseBody { writer in
+            let relay = ClientDisconnect.relay(response.body, cancelledBy: channel)
+            defer {
+                relay.stop()
+                slot.release()
+            }
+            var total = 0
+            var failure: OpenAIError?
+            do {
+                for try await chunk in relay.elements {
+                    total += chunk.readableBytes
+                    guard total <= limit else {
+                        self.metrics.tripped(.responseBody)
+                        failure = OpenAIError(.badGateway, "expert \(slot.name): the answer is larger than max_response_bytes (\(limit))",
+                                              type: "server_error", code: "upstream_response_too_large")
+                        break
+                    }
+                    try await writer.write(chunk)
+                    relay.taken()
+                }
+                if failure == nil { slot.breaker.recordSuccess() }
+            } catch {
+                guard channel.isActive else {
+                    // The client left: the upstream read was cancelled with it.
+                    slot.breaker.recordAbandoned()
+                    self.publish(circuitOf: slot)
+                    throw error
+                }
+                slot.breaker.recordFailure()
+                self.metrics.attempt(slot.name, .connectionError)
+                self.logger.warning("expert failed mid-stream", metadata: ["expert": "\(slot.name)", "error": "\(error)", "request_id": "\(requestID)"])
+                failure = OpenAIError(.badGateway, "expert \(slot.name) failed after the stream began: \(error)", type: "server_error", code: "upstream_stream_failed")
+            }
+            self.publish(circuitOf: slot)
+            if let failure { try await writer.write(ByteBuffer(bytes: failure.serverSentEvent)) }
+            try await writer.finish(nil)
+        }
+    }
+
+    private func publish(circuitOf slot: ExpertSlot) { metrics.circuit(slot.name, open: slot.breaker.isOpen) }
+
+    /// Who answered: for the response headers.
+    struct Served {
+        var expert: String
+        var position: Int
+        var calls: Int
+        var plan: RoutingPlan
+    }
+
+    /// The upstream's content headers, and ours naming the decision.
+    private func headerFields(_ served: Served, requestID: String, upstream: HTTPHeaders) -> HTTPFields {
+        var fields = HTTPFields()
+        for name in ["content-type", "openai-processing-ms", "openai-version", "x-ratelimit-remaining-requests"] {
+            if let value = upstream.first(name: name), let field = HTTPField.Name(name) { fields[field] = value }
+        }
+        if fields[.contentType] == nil { fields[.contentType] = "application/json" }
+        fields[Self.expertHeader] = served.expert
+        if let probability = served.plan.probabilities[served.expert] { fields[Self.probabilityHeader] = String(format: "%.6f", probability) }
+        if let version = served.plan.modelVersion { fields[Self.modelVersionHeader] = version }
+        if served.plan.routed { fields[Self.rankingHeader] = served.plan.ranking.joined(separator: ",") }
+        fields[Self.routedHeader] = served.plan.routed ? "true" : "false"
+        fields[Self.fallbackHeader] = served.position > 0 ? "true" : "false"
+        fields[Self.attemptsHeader] = String(served.calls)
+        fields[Self.requestIDHeader] = requestID
+        return fields
+    }
+
+    func errorResponse(_ error: OpenAIError, plan: RoutingPlan? = nil, requestID: String) -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json"
+        fields[Self.requestIDHeader] = requestID
+        if let version = plan?.modelVersion { fields[Self.modelVersionHeader] = version }
+        if let plan, plan.routed { fields[Self.rankingHeader] = plan.ranking.joined(separator: ",") }
+        if let seconds = error.retryAfterSeconds { fields[.retryAfter] = String(seconds) }
+        return Response(status: error.status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: error.body)))
+    }
+
+    /// `usage.prompt_tokens` and `usage.completion_tokens` of an OpenAI answer (0 when absent).
+    static func usage(in body: ByteBuffer) -> (prompt: Int, completion: Int) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+              let usage = object["usage"] as? [String: Any] else { return (0, 0) }
+        return ((usage["prompt_tokens"] as? Int) ?? 0, (usage["completion_tokens"] as? Int) ?? 0)
+    }
+
+    static let expertHeader = HTTPField.Name("x-zooter-expert")!
+    static let probabilityHeader = HTTPField.Name("x-zooter-probability")!
+    static let modelVersionHeader = HTTPField.Name("x-zooter-model-version")!
+    static let routedHeader = HTTPField.Name("x-zooter-routed")!
+    /// The order the experts were (or would have been) tried in.
+    static let rankingHeader = HTTPField.Name("x-zooter-ranking")!
+    static let fallbackHeader = HTTPField.Name("x-zooter-fallback")!
+    static let attemptsHeader = HTTPField.Name("x-zooter-attempts")!
+    static let requestIDHeader = HTTPField.Name("x-request-id")!
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import ZooterCore
+import ZooterRPC
+import ZooterTestSupport
+
+/// zooter-gateway as users run it: the real router with a trained model, OpenAI-compatible stub
+/// experts (Tests/Interop/stub_openai_expert.py) that can be told to answer, stream, stall, fail
+/// or die mid-stream, and the official `openai` Python client driving every behaviour
+/// (Tests/Interop/openai_gateway_check.py: routing, pass-through, streaming, fallback order,
+/// circuit breaker, timeouts, client disconnects, tenants, bad input). Then the gateway's
+/// Prometheus exposition is checked against what happened.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct GatewayEndToEndTests {
+    static let experts = ["deepseek-chat", "Meta-Llama-3_1-70B", "jamba-1.5-large", "Qwen1.5-72B-Chat",
+                          "Meta-Llama-3_1-8B-Instruct", "mathstral-7B", "Mixtral-8x7B-Instruct-v0.1", "Phi-3-mini-4k-instruct"]
+    static let interop = ServiceProcess.root.appendingPathComponent("Tests/Interop")
+
+    /// A trained router, the stub experts and a gateway configured for them; `body` gets the
+    /// gateway's URL, its metrics port, the stubs' "NAME PORT" file and the work folder.
+    static func withGateway(extraConfiguration: [String: Any] = [:], tenants: [[String: Any]]? = nil,
+                            _ body: (_ url: String, _ metricsPort: Int, _ stubs: URL, _ gateway: ChildProcess) async throws -> Void) async throws {
+        let work = try MetricsEndToEndTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: work) }
+        try await MetricsEndToEndTests.trainer(["train", "--dataset", MetricsEndToEndTests.sample.path, "--out", work.appendingPathComponent("model").path,
+                                                "--limit", "80", "--folds", "2", "--seeds", "1", "--cache", work.appendingPathComponent("cache").path])
+        let router = try ServiceProcess("zooter-router", ["--port", "0", "--artifact", work.appendingPathComponent("model/current").path])
+        defer { router.kill(SIGTERM) }
+        let routerPort = try await router.port()
+
+        let stubs = try ChildProcess(path: URL(fileURLWithPath: "/usr/bin/env"),
+                                     ["python3", interop.appendingPathComponent("stub_openai_expert.py").path] + experts, name: "stub experts",
+                                     keepInputOpen: true)
+        defer { stubs.closeInput(); stubs.kill(SIGTERM) }
+        _ = try await stubs.line(matching: "ready")
+        let stubsFile = work.appendingPathComponent("stubs.txt")
+        try Data(stubs.output.utf8).write(to: stubsFile)
+        let ports = Dictionary(uniqueKeysWithValues: stubs.output.split(separator: "\n").compactMap { line -> (String, Int)? in
+            let parts = line.split(separator: " ")
+            return parts.count == 2 ? (String(parts[0]), Int(parts[1])!) : nil
+        })
+
+        let tenantList = tenants ?? [
+            ["name": "alice", "key": "alice-key-0123456789"],
+            ["name": "bob", "key_sha256": sha256Hex("bob-key-0123456789ab"), "allowed_experts": ["mathstral-7B", "deepseek-chat"],
+             "cost_weight": 0.1, "budget": ["window_seconds": 600, "max_requests": 3]],
+        ]
+        try JSONSerialization.data(withJSONObject: ["tenants": tenantList]).write(to: work.appendingPathComponent("tenants.json"))
+        var configuration: [String: Any] = [
+            "router": ["targets": "127.0.0.1:\(routerPort)", "timeout_ms": 5000],
+            "experts": experts.map { name -> [String: Any] in
+                ["name": name, "base_url": "http://127.0.0.1:\(ports[name]!)/v1", "model": name.lowercased(),
+                 "timeout_seconds": name == "Phi-3-mini-4k-instruct" ? 30 : 1, "api_key_env": "STUB_EXPERT_KEY"]
+            },
+            "fallback_attempts": 3,
+            "circuit_breaker": ["failures": 3, "open_seconds": 2],
+            "limits": ["max_request_bytes": 65536],
+            "tenants_file": "tenants.json",
+        ]
+        configuration.merge(extraConfiguration) { _, new in new }
+        try JSONSerialization.data(withJSONObject: configuration).write(to: work.appendingPathComponent("gateway.json"))
+        let gateway = try ChildProcess(path: ServiceProcess.binDirectory.appendingPathComponent("zooter-gateway"),
+                                       ["--config", work.appendingPathComponent("gateway.json").path, "--port", "0", "--metrics-port", "0"],
+                                       name: "zooter-gateway", environment: ProcessInfo.processInfo.environment.merging(["STUB_EXPERT_KEY": "sk-stub-secret"]) { _, new in new })
+        defer { gateway.kill(SIGTERM) }
+        let metrics = try await gateway.line(matching: #"http://127\.0\.0\.1:\d+/metrics"#)
+        let metricsPort = Int(metrics.split(separator: ":").last!.split(separator: "/").first!)!
+        try await body("http://127.0.0.1:\(try await gateway.port())", metricsPort, stubsFile, gateway)
+    }
+
+    static func sha256Hex(_ text: String) -> String { SHA256.hex(Array(text.utf8)) }
+
+    @Test func theOfficialOpenAIClientIsRoutedForwardedAndFallsBack() async throws {
+        try await Self.withGateway { url, metricsPort, stubs, gateway in
+            let run = try await ChildProcess.run("/usr/bin/env", ["python3", Self.interop.appendingPathComponent("openai_gateway_check.py").path, url, stubs.path])
+            #expect(run.status == 0, "\(run.output)\n\(run.standardError)\n--- gateway:\n\(gateway.output.suffix(3000))")
+            #expect(run.output.contains("all gateway checks passed"), "\(run.output)")
+
+            // The stubs saw the configured key, never the client's.
+            let requests = try await MetricsEndToEndTests.get("http://127.0.0.1:\(try Self.stubPort("deepseek-chat", stubs))/requests").body
+            #expect(requests.contains("Bearer sk-stub-secret") && !requests.contains("alice-key"), "\(requests.prefix(500))")
+
+            let exposition = try await MetricsEndToEndTests.get("http://127.0.0.1:\(metricsPort)/metrics").body
+            let value = { (series: String) in MetricsEndToEndTests.value(series, in: exposition) ?? 0 }
+            #expect(value("zooter_gateway_fallbacks_total") >= 3)
+            #expect(value(#"zooter_gateway_requests_total{endpoint="chat",status="401"}"#) >= 2)
+            #expect(value(#"zooter_gateway_requests_total{endpoint="chat",status="429"}"#) == 1)
+            #expect(value(#"zooter_gateway_requests_total{endpoint="chat",status="413"}"#) == 1)
+            #expect(value(#"zooter_gateway_limit_trips_total{limit="budget"}"#) == 1)
+            let outcomes = exposition.split(separator: "\n").filter { $0.hasPrefix("zooter_gateway_upstream_attempts_total{") }
+            for outcome in ["ok", "server_error", "rate_limited", "timeout", "circuit_open"] {
+                #expect(outcomes.contains { $0.contains(#"outcome="\#(outcome)""#) }, "no \(outcome) attempt in \(outcomes)")
+            }
+            let names = Set(exposition.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) })
+            #expect(names.isSubset(of: Set(MetricCatalog.all.map(\.name))), "\(names.subtracting(MetricCatalog.all.map(\.name)))")
+            let work = try MetricsEndToEndTests.temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: work) }
+            let lint = try await MetricsEndToEndTests.promtool(exposition, in: work)
+            #expect(lint.status == 0, "promtool check metrics: \(lint.output)")
+        }
+    }
+
+    static func stubPort(_ expert: String, _ stubs: URL) throws -> Int {
+        let text = try String(contentsOf: stubs, encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix(expert + " ") })
+        return Int(line.split(separator: " ")[1])!
+    }
+}
