@@ -133,6 +133,8 @@ let package = Package(
         .testTarget(name: "ZooterHTTP2Tests", dependencies: ["ZooterHTTP2"]),
         .testTarget(name: "ZooterWireTests", dependencies: ["ZooterWire", "ZooterTestSupport"]),
         .testTarget(name: "ZooterCoreTests", dependencies: ["ZooterCore"]),
+        .testTarget(name: "ZooterGatewayTests", dependencies: ["ZooterGateway", "ZooterCore", "ZooterServiceKit", "ZooterRPC",
+                                                                .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(
             name: "ZooterTaggerTests",
             dependencies: ["ZooterTagger", "ZooterCore", "ZooterServiceKit", "ZooterWire",

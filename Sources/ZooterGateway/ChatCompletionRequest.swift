@@ -23,7 +23,7 @@ struct ChatCompletionRequest: @unchecked Sendable {
         }
         var stream = false
         if let value = body["stream"], !(value is NSNull) {
-            guard let flag = value as? Bool else { throw .invalidRequest("\"stream\" must be true or false") }
+            guard StrictJSON.isBoolean(value), let flag = value as? Bool else { throw .invalidRequest("\"stream\" must be true or false") }
             stream = flag
         }
         guard let messages = body["messages"] as? [[String: Any]], !messages.isEmpty else {

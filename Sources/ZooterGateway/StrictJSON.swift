@@ -21,6 +21,13 @@ enum StrictJSON {
         }
     }
 
+    /// Whether a parsed JSON value is `true` or `false`. JSONSerialization gives NSNumbers for
+    /// numbers and booleans alike, and `1 as? Bool` succeeds; its booleans are the char-typed ones.
+    static func isBoolean(_ value: Any) -> Bool {
+        guard let number = value as? NSNumber else { return value is Bool }
+        return String(cString: number.objCType) == "c"
+    }
+
     static func string(_ object: [String: Any], _ key: String, in context: String) throws(GatewayError) -> String? {
         guard let value = object[key], !(value is NSNull) else { return nil }
         guard let text = value as? String else { throw .configuration("\(context): \"\(key)\" must be a string") }
@@ -29,7 +36,7 @@ enum StrictJSON {
 
     static func number(_ object: [String: Any], _ key: String, in context: String) throws(GatewayError) -> Double? {
         guard let value = object[key], !(value is NSNull) else { return nil }
-        guard let number = value as? NSNumber, number.doubleValue.isFinite else {
+        guard let number = value as? NSNumber, !isBoolean(value), number.doubleValue.isFinite else {
             throw .configuration("\(context): \"\(key)\" must be a number")
         }
         return number.doubleValue
@@ -45,7 +52,7 @@ enum StrictJSON {
 
     static func bool(_ object: [String: Any], _ key: String, in context: String) throws(GatewayError) -> Bool? {
         guard let value = object[key], !(value is NSNull) else { return nil }
-        guard let flag = value as? Bool else { throw .configuration("\(context): \"\(key)\" must be true or false") }
+        guard isBoolean(value), let flag = value as? Bool else { throw .configuration("\(context): \"\(key)\" must be true or false") }
         return flag
     }
 
