@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """OpenAI-compatible stub experts for the gateway tests: one process, one port per expert.
 
-Usage: stub_openai_expert.py NAME [NAME...]  — prints "NAME PORT" per expert, then "ready".
+Usage: stub_openai_expert.py [--until-killed] NAME [NAME...]  — prints "NAME PORT" per expert, then
+"ready"; serves until its standard input closes (or, with --until-killed, until a signal ends it).
 
 Each expert answers POST /v1/chat/completions (JSON, or server-sent events with "stream": true)
 with "answer from NAME: <last user text>", and is told how to behave next by
@@ -134,7 +135,11 @@ def make_handler(name, state):
 
 def main():
     servers = []
-    for name in sys.argv[1:]:
+    names = sys.argv[1:]
+    until_killed = names[:1] == ["--until-killed"]
+    if until_killed:
+        names = names[1:]
+    for name in names:
         state = {"lock": threading.Lock(), "control": {"mode": "answer"}, "requests": []}
         server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(name, state))
         server.daemon_threads = True
@@ -143,7 +148,10 @@ def main():
         print(name, server.server_address[1], flush=True)
     print("ready", flush=True)
     try:
-        sys.stdin.read()  # until the test closes our input
+        if until_killed:
+            threading.Event().wait()
+        else:
+            sys.stdin.read()  # until the test closes our input
     except KeyboardInterrupt:
         pass
 

@@ -34,6 +34,8 @@ import ZooterTestSupport
         #expect(demo.output.contains("zooter (this router)") && demo.output.contains("oracle (ceiling)"), "\(demo.output.suffix(2000))")
         #expect(demo.output.contains("nothing lost: every (query, expert) pair scored exactly once"))
         #expect(demo.output.components(separatedBy: "[top 3: ").count == 5, "four routed examples")
+        #expect(demo.output.contains("x-zooter-expert: ") && demo.output.contains("answer: answer from "),
+                "the gateway step routes and forwards: \(demo.output.suffix(2000))")
         #expect(Self.processes(marked: mark).isEmpty, "processes left running: \(Self.processes(marked: mark))")
     }
 
