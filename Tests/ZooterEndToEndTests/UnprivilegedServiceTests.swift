@@ -17,7 +17,7 @@ import ZooterTestSupport
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
         let bin = ServiceProcess.binDirectory
         let wanted = try fm.contentsOfDirectory(atPath: bin.path).filter {
-            $0 == "zooter-router" || $0 == "zooter-trainer" || $0.hasSuffix(".resources")
+            $0 == "zooter-router" || $0 == "zooter-trainer" || $0 == "zooter-gateway" || $0.hasSuffix(".resources")
         }
         try ChildProcess.withoutSpawning {  // else executing a copy can fail with ETXTBSY
             for name in wanted {
@@ -65,5 +65,44 @@ import ZooterTestSupport
         let probe = try await ChildProcess.run(probeProgram.path, probeArguments)
         #expect(probe.status == 0, "health check as an unprivileged client failed: \(probe.output)\(probe.standardError)\nrouter: \(router.output)")
         #expect(probe.output.contains("SERVING") || probe.output.contains("serving"), "\(probe.output)\(probe.standardError)")
+    }
+
+    /// The gateway as uid 65534: it serves HTTP and calls an expert (pass-through, so no model is
+    /// needed on the router) and the router's health.
+    @Test func gatewayServesAndForwardsAsAnUnprivilegedUser() async throws {
+        let folder = try await Self.stage()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (routerProgram, routerArguments) = Self.unprivileged(
+            [folder.appendingPathComponent("zooter-router").path, "--port", "0", "--model", folder.appendingPathComponent("model").path])
+        let router = try ServiceProcess(path: routerProgram, routerArguments, name: "unprivileged router")
+        defer { router.kill(SIGTERM) }
+        let routerPort = try await router.port()
+        let stub = try ChildProcess(path: URL(fileURLWithPath: "/usr/bin/env"),
+                                    ["python3", GatewayEndToEndTests.interop.appendingPathComponent("stub_openai_expert.py").path, "solo"],
+                                    name: "stub expert", keepInputOpen: true)
+        defer { stub.closeInput(); stub.kill(SIGTERM) }
+        let stubPort = Int(try await stub.line(matching: #"solo \d+"#).split(separator: " ")[1])!
+        let configuration: [String: Any] = ["router": ["targets": "127.0.0.1:\(routerPort)"],
+                                            "experts": [["name": "solo", "base_url": "http://127.0.0.1:\(stubPort)/v1"]]]
+        try JSONSerialization.data(withJSONObject: configuration).write(to: folder.appendingPathComponent("gateway.json"))
+        _ = try await ChildProcess.run("/bin/chmod", ["a+r", folder.appendingPathComponent("gateway.json").path])
+        let (program, arguments) = Self.unprivileged(
+            [folder.appendingPathComponent("zooter-gateway").path, "--config", folder.appendingPathComponent("gateway.json").path,
+             "--port", "0", "--allow-anonymous"])
+        let gateway = try ServiceProcess(path: program, arguments, name: "unprivileged gateway")
+        defer { gateway.kill(SIGTERM) }
+        let port = try await gateway.port()
+        if geteuid() == 0 {
+            let status = try String(contentsOfFile: "/proc/\(gateway.pid)/status", encoding: .utf8)
+            let uidLine = status.split(separator: "\n").first { $0.hasPrefix("Uid:") } ?? ""
+            #expect(uidLine.split(whereSeparator: \.isWhitespace).dropFirst().allSatisfy { $0 == Self.nobody }, "\(uidLine)")
+        }
+        #expect(try await MetricsEndToEndTests.get("http://127.0.0.1:\(port)/health/live").status == 200)
+        // The router has no model loaded: not ready, and the gateway says so rather than failing.
+        let ready = try await MetricsEndToEndTests.get("http://127.0.0.1:\(port)/health/ready")
+        #expect(ready.status == 503 && (ready.body.contains("not_serving") || ready.body.contains("notServing")), "\(ready)")
+        let run = try await ChildProcess.run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)/v1/chat/completions",
+                                                               "-d", #"{"model": "solo", "messages": [{"role": "user", "content": "hi"}]}"#])
+        #expect(run.output.hasSuffix("\n200") && run.output.contains("answer from solo: hi"), "\(run.output)\n\(gateway.output)")
     }
 }
