@@ -29,9 +29,16 @@ public enum GatewayApp {
         let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(options.idleSeconds)))
         var server = HTTPServerBuilder { responder in HangupAwareChannel(base: HTTP1Channel(responder: responder, configuration: http1)) }
         if let certificate = options.tlsCert, let key = options.tlsKey {
-            var tls = TLSConfiguration.makeServerConfiguration(
-                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            let chain: [NIOSSLCertificate]
+            let privateKey: NIOSSLPrivateKey
+            do { chain = try NIOSSLCertificate.fromPEMFile(certificate) } catch {
+                throw GatewayError.configuration("--tls-cert \(certificate) is not a readable PEM certificate chain (\(error))")
+            }
+            do { privateKey = try NIOSSLPrivateKey(file: key, format: .pem) } catch {
+                throw GatewayError.configuration("--tls-key \(key) is not a readable, unencrypted PEM private key (\(error))")
+            }
+            guard !chain.isEmpty else { throw GatewayError.configuration("--tls-cert \(certificate) holds no certificate") }
+            var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
             tls.minimumTLSVersion = .tlsv12
             tls.applicationProtocols = ["http/1.1"]
             server = try .tls(server, tlsConfiguration: tls)

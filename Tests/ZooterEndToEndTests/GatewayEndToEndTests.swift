@@ -99,6 +99,60 @@ import ZooterTestSupport
         }
     }
 
+    /// HTTPS with the gateway's certificate: the official client connects when it trusts the CA
+    /// and refuses when it does not; plain HTTP off loopback needs --plaintext; bad TLS files stop
+    /// the gateway with a message.
+    @Test func servesHTTPSAndRefusesPlaintextOffLoopbackUnlessAskedFor() async throws {
+        let pki = try await TestCertificates.make()
+        defer { try? FileManager.default.removeItem(at: pki.folder) }
+        let stubs = try ChildProcess(path: URL(fileURLWithPath: "/usr/bin/env"),
+                                     ["python3", Self.interop.appendingPathComponent("stub_openai_expert.py").path, "solo"],
+                                     name: "stub expert", keepInputOpen: true)
+        defer { stubs.closeInput(); stubs.kill(SIGTERM) }
+        let stubPort = Int(try await stubs.line(matching: #"solo \d+"#).split(separator: " ")[1])!
+        // No router runs: pass-through requests and liveness need none.
+        let configuration: [String: Any] = ["router": ["targets": "127.0.0.1:9"],
+                                            "experts": [["name": "solo", "base_url": "http://127.0.0.1:\(stubPort)/v1"]]]
+        let config = pki.folder.appendingPathComponent("gateway.json")
+        try JSONSerialization.data(withJSONObject: configuration).write(to: config)
+        let binary = ServiceProcess.binDirectory.appendingPathComponent("zooter-gateway")
+
+        let gateway = try ChildProcess(path: binary, ["--config", config.path, "--port", "0", "--allow-anonymous",
+                                                      "--tls-cert", pki.serverCertificate, "--tls-key", pki.serverKey], name: "tls gateway")
+        defer { gateway.kill(SIGTERM) }
+        let port = try await gateway.port()
+        let client = """
+            import sys, openai
+            client = openai.OpenAI(base_url=sys.argv[1], api_key="unused-key-0123456789", max_retries=0,
+                                   http_client=openai.DefaultHttpxClient(verify=sys.argv[2]) if sys.argv[2] != "system" else None)
+            try:
+                reply = client.chat.completions.create(model="solo", messages=[{"role": "user", "content": "over tls"}])
+                print("answer:", reply.choices[0].message.content)
+            except openai.APIConnectionError as error:
+                print("refused:", repr(error.__cause__ or error))
+            """
+        let trusted = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", client, "https://localhost:\(port)/v1", pki.caCertificate])
+        #expect(trusted.output.contains("answer: answer from solo: over tls"), "\(trusted.output)\(trusted.standardError)")
+        let untrusted = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", client, "https://localhost:\(port)/v1", pki.otherCACertificate])
+        #expect(untrusted.output.contains("refused:") && untrusted.output.lowercased().contains("certificate"), "\(untrusted.output)\(untrusted.standardError)")
+        let plain = try await ChildProcess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/health/live"])
+        #expect(plain.output != "200", "plain HTTP on the TLS port must not be served")
+
+        let refusals: [([String], String)] = [
+            (["--host", "0.0.0.0"], "--plaintext"),
+            (["--tls-cert", pki.serverCertificate], "go together"),
+            (["--tls-cert", pki.serverKey, "--tls-key", pki.serverKey], "--tls-cert"),
+            (["--tls-cert", pki.serverCertificate, "--tls-key", pki.serverCertificate], "--tls-key"),
+            ([], "--allow-anonymous"),
+        ]
+        for (extra, message) in refusals {
+            var arguments = ["--config", config.path, "--port", "0"] + extra
+            if !extra.isEmpty { arguments.append("--allow-anonymous") }
+            let run = try await ChildProcess.run(binary.path, arguments)
+            #expect(run.status != 0 && (run.output + run.standardError).contains(message), "\(extra): \(run.status) \(run.output)\(run.standardError)")
+        }
+    }
+
     static func stubPort(_ expert: String, _ stubs: URL) throws -> Int {
         let text = try String(contentsOf: stubs, encoding: .utf8)
         let line = try #require(text.split(separator: "\n").first { $0.hasPrefix(expert + " ") })
