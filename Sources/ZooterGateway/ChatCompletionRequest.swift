@@ -11,6 +11,9 @@ struct ChatCompletionRequest: @unchecked Sendable {
     let stream: Bool
     /// The text the router ranks the experts on (see `routedText(of:)`).
     let routedText: String
+    /// Experts to ask in parallel, the best answer by the reward service returned (the paper's
+    /// reward-ranking mode): `"zooter": {"top_k": k}` in the body; 1 = plain routing.
+    let topK: Int
 
     init(json: [UInt8]) throws(OpenAIError) {
         let parsed: Any
@@ -32,9 +35,29 @@ struct ChatCompletionRequest: @unchecked Sendable {
         for (index, message) in messages.enumerated() {
             guard message["role"] is String else { throw .invalidRequest("messages[\(index)] has no \"role\" string") }
         }
-        self.body = body
+        var topK = 1
+        if let options = body[Self.optionsKey], !(options is NSNull) {
+            guard let options = options as? [String: Any] else { throw .invalidRequest("\"\(Self.optionsKey)\" must be an object such as {\"top_k\": 3}") }
+            if let unknown = options.keys.sorted().first(where: { $0 != "top_k" }) {
+                throw .invalidRequest("unknown option \"\(Self.optionsKey).\(unknown)\" (known: top_k)")
+            }
+            if let value = options["top_k"], !(value is NSNull) {
+                guard let number = value as? NSNumber, !StrictJSON.isBoolean(value), number.doubleValue == number.doubleValue.rounded(),
+                      number.doubleValue >= 1, number.doubleValue <= 64 else {
+                    throw .invalidRequest("\"\(Self.optionsKey).top_k\" must be a whole number from 1")
+                }
+                topK = number.intValue
+            }
+            if topK > 1 && model != GatewayService.routedModel {
+                throw .invalidRequest("\"\(Self.optionsKey).top_k\" needs \"model\": \"\(GatewayService.routedModel)\" (it asks the router's top experts)")
+            }
+        }
+        var forwarded = body
+        forwarded.removeValue(forKey: Self.optionsKey)
+        self.body = forwarded
         self.model = model
         self.stream = stream
+        self.topK = topK
         self.routedText = Self.routedText(of: messages)
         if model == GatewayService.routedModel && routedText.isEmpty {
             throw .invalidRequest("nothing to route on: the conversation has no user message with text")
@@ -65,10 +88,19 @@ struct ChatCompletionRequest: @unchecked Sendable {
         return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "" : text
     }
 
-    /// The body to send to an expert: the client's, with `model` set to the expert's upstream id.
-    func forwardedBody(upstreamModel: String) -> [UInt8] {
+    /// The gateway's own request options, removed before forwarding (experts would refuse or
+    /// ignore an unknown field).
+    static let optionsKey = "zooter"
+
+    /// The body to send to an expert: the client's (without the gateway's options), with `model`
+    /// set to the expert's upstream id, and `stream` off when the gateway must read whole answers.
+    func forwardedBody(upstreamModel: String, streaming: Bool? = nil) -> [UInt8] {
         var copy = body
         copy["model"] = upstreamModel
+        if let streaming {
+            copy["stream"] = streaming
+            if !streaming { copy.removeValue(forKey: "stream_options") }
+        }
         return Array((try? JSONSerialization.data(withJSONObject: copy)) ?? Data())
     }
 }

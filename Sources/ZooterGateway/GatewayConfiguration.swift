@@ -24,6 +24,12 @@ public struct GatewayConfiguration: Sendable {
     /// API keys and their policies; nil: every caller is served anonymously (needs
     /// `--allow-anonymous`).
     public var tenantsFile: String?
+    /// Reward service replicas, for top-k requests (nil: top-k is refused).
+    public var rewardTargets: String?
+    public var rewardClient = ClientConfiguration()
+    public var rewardTimeout: Duration = .seconds(10)
+    /// Largest `top_k` a request may ask for: each one is a call to an expert.
+    public var maxTopK = 4
 
     public init(routerTargets: String, routerClient: ClientConfiguration = ClientConfiguration(), routeTimeout: Duration = .seconds(2),
                 experts: [ExpertEndpoint], fallbackAttempts: Int = 3, maxRequestBytes: Int = 1 << 20, maxResponseBytes: Int = 16 << 20,
@@ -44,7 +50,7 @@ public struct GatewayConfiguration: Sendable {
     /// The expert called `name`, if configured.
     public func expert(named name: String) -> ExpertEndpoint? { experts.first { $0.name == name } }
 
-    static let settings: Set<String> = ["router", "experts", "fallback_attempts", "limits", "circuit_breaker", "tenants_file"]
+    static let settings: Set<String> = ["router", "reward", "experts", "fallback_attempts", "max_top_k", "limits", "circuit_breaker", "tenants_file"]
     static let routerSettings: Set<String> = ["targets", "timeout_ms", "tls_ca", "tls_cert", "tls_key", "tls_server_name", "plaintext"]
     static let limitSettings: Set<String> = ["max_request_bytes", "max_response_bytes", "max_concurrent_requests"]
     static let breakerSettings: Set<String> = ["failures", "open_seconds"]
@@ -73,7 +79,7 @@ public struct GatewayConfiguration: Sendable {
             throw .configuration("\(name): \"router\": {\"targets\": \"host:port[,host:port...]\"} is required")
         }
         try StrictJSON.checkKeys(router, known: routerSettings, in: "router")
-        let routerClient = try clientConfiguration(router, targets: targets, resolve: resolve)
+        let routerClient = try clientConfiguration(router, section: "router", targets: targets, resolve: resolve)
         let routeTimeout = try StrictJSON.integer(router, "timeout_ms", in: "router", range: 1...60_000) ?? 2000
 
         guard let list = root["experts"] as? [[String: Any]], !list.isEmpty else {
@@ -95,7 +101,7 @@ public struct GatewayConfiguration: Sendable {
         try StrictJSON.checkKeys(limits, known: limitSettings, in: "limits")
         let breaker = try StrictJSON.child(root, "circuit_breaker", in: name) ?? [:]
         try StrictJSON.checkKeys(breaker, known: breakerSettings, in: "circuit_breaker")
-        return GatewayConfiguration(
+        var configuration = GatewayConfiguration(
             routerTargets: targets, routerClient: routerClient, routeTimeout: .milliseconds(routeTimeout), experts: experts,
             fallbackAttempts: try StrictJSON.integer(root, "fallback_attempts", in: name, range: 1...16) ?? 3,
             maxRequestBytes: try StrictJSON.integer(limits, "max_request_bytes", in: "limits", range: 1024...(64 << 20)) ?? (1 << 20),
@@ -104,27 +110,39 @@ public struct GatewayConfiguration: Sendable {
             breakerFailures: try StrictJSON.integer(breaker, "failures", in: "circuit_breaker", range: 1...1000) ?? 5,
             breakerOpen: .seconds(try StrictJSON.integer(breaker, "open_seconds", in: "circuit_breaker", range: 1...3600) ?? 30),
             tenantsFile: resolve(try StrictJSON.string(root, "tenants_file", in: name)))
+        if let reward = try StrictJSON.child(root, "reward", in: name) {
+            try StrictJSON.checkKeys(reward, known: routerSettings, in: "reward")
+            guard let targets = try StrictJSON.string(reward, "targets", in: "reward"), !targets.isEmpty else {
+                throw .configuration("reward: \"targets\" is required (the reward service replicas, host:port[,host:port...])")
+            }
+            configuration.rewardTargets = targets
+            configuration.rewardClient = try clientConfiguration(reward, section: "reward", targets: targets, resolve: resolve)
+            configuration.rewardTimeout = .milliseconds(try StrictJSON.integer(reward, "timeout_ms", in: "reward", range: 1...300_000) ?? 10_000)
+        }
+        configuration.maxTopK = try StrictJSON.integer(root, "max_top_k", in: name, range: 1...16) ?? 4
+        return configuration
     }
 
-    /// How the gateway connects to the routers: TLS when a CA is given, else plaintext, which a
-    /// router off this machine needs `"plaintext": true` for (the rule the trainer's flags follow).
-    static func clientConfiguration(_ router: [String: Any], targets: String, resolve: (String?) -> String?) throws(GatewayError) -> ClientConfiguration {
+    /// How the gateway connects to the routers or reward replicas (`section`): TLS when a CA is
+    /// given, else plaintext, which a target off this machine needs `"plaintext": true` for (the
+    /// rule the trainer's flags follow).
+    static func clientConfiguration(_ block: [String: Any], section: String, targets: String, resolve: (String?) -> String?) throws(GatewayError) -> ClientConfiguration {
         var configuration = ClientConfiguration()
-        let ca = resolve(try StrictJSON.string(router, "tls_ca", in: "router"))
-        let certificate = resolve(try StrictJSON.string(router, "tls_cert", in: "router"))
-        let key = resolve(try StrictJSON.string(router, "tls_key", in: "router"))
-        let serverName = try StrictJSON.string(router, "tls_server_name", in: "router")
-        let plaintext = try StrictJSON.bool(router, "plaintext", in: "router") ?? false
-        guard (certificate == nil) == (key == nil) else { throw .configuration("router: \"tls_cert\" and \"tls_key\" go together") }
+        let ca = resolve(try StrictJSON.string(block, "tls_ca", in: section))
+        let certificate = resolve(try StrictJSON.string(block, "tls_cert", in: section))
+        let key = resolve(try StrictJSON.string(block, "tls_key", in: section))
+        let serverName = try StrictJSON.string(block, "tls_server_name", in: section)
+        let plaintext = try StrictJSON.bool(block, "plaintext", in: section) ?? false
+        guard (certificate == nil) == (key == nil) else { throw .configuration("\(section): \"tls_cert\" and \"tls_key\" go together") }
         if let ca {
-            guard !plaintext else { throw .configuration("router: \"plaintext\" contradicts \"tls_ca\"") }
+            guard !plaintext else { throw .configuration("\(section): \"plaintext\" contradicts \"tls_ca\"") }
             configuration.tls = ClientTLS(caPath: ca, certificateChainPath: certificate, privateKeyPath: key, serverName: serverName)
             return configuration
         }
-        guard certificate == nil, serverName == nil else { throw .configuration("router: \"tls_cert\" and \"tls_server_name\" need \"tls_ca\"") }
+        guard certificate == nil, serverName == nil else { throw .configuration("\(section): \"tls_cert\" and \"tls_server_name\" need \"tls_ca\"") }
         let remote = targets.split(separator: ",").first { !NetworkAddress.isLoopback(NetworkAddress.host(ofTarget: $0)) }
         if let remote, !plaintext {
-            throw .configuration("router: \(remote.trimmingCharacters(in: .whitespaces)) is not on this machine: set \"tls_ca\" to connect over TLS, or \"plaintext\": true")
+            throw .configuration("\(section): \(remote.trimmingCharacters(in: .whitespaces)) is not on this machine: set \"tls_ca\" to connect over TLS, or \"plaintext\": true")
         }
         return configuration
     }

@@ -29,10 +29,21 @@ extension GatewayService {
         do throws(OpenAIError) {
             let tenant = try authenticate(authorization)
             let request = try ChatCompletionRequest(json: Array(buffer: body))
+            if request.topK > 1 {
+                guard rewardConnection != nil else {
+                    throw OpenAIError.invalidRequest("top_k needs a reward service, and this gateway has none configured", code: "top_k_unavailable")
+                }
+                guard request.topK <= configuration.maxTopK else {
+                    throw OpenAIError.invalidRequest("top_k is at most \(configuration.maxTopK) on this gateway (max_top_k)", code: "top_k_too_large")
+                }
+            }
             plan = try await self.plan(request, tenant: tenant, requestID: requestID)
             if let refusal = ledger.admit(tenant ?? Tenant.anonymous) {
                 metrics.tripped(.budget)
                 throw refusal
+            }
+            if request.topK > 1 {
+                return try await forwardTopK(request, plan: plan!, tenant: tenant, requestID: requestID)
             }
             return try await forward(request, plan: plan!, tenant: tenant, requestID: requestID, channel: channel)
         } catch {
@@ -162,7 +173,7 @@ extension GatewayService {
         }
     }
 
-    private func publish(circuitOf slot: ExpertSlot) { metrics.circuit(slot.name, open: slot.breaker.isOpen) }
+    func publish(circuitOf slot: ExpertSlot) { metrics.circuit(slot.name, open: slot.breaker.isOpen) }
 
     /// Who answered: for the response headers.
     struct Served {
@@ -173,7 +184,7 @@ extension GatewayService {
     }
 
     /// The upstream's content headers, and ours naming the decision.
-    private func headerFields(_ served: Served, requestID: String, upstream: HTTPHeaders) -> HTTPFields {
+    func headerFields(_ served: Served, requestID: String, upstream: HTTPHeaders) -> HTTPFields {
         var fields = HTTPFields()
         for name in ["content-type", "openai-processing-ms", "openai-version", "x-ratelimit-remaining-requests"] {
             if let value = upstream.first(name: name), let field = HTTPField.Name(name) { fields[field] = value }

@@ -21,6 +21,8 @@ public final class GatewayService: Service, Sendable {
     let slots: [String: ExpertSlot]
     let routerConnection: GRPCClient
     let router: RouterClient
+    /// The reward replicas top-k requests are scored on (nil: none configured).
+    let rewardConnection: GRPCClient?
     let ledger = BudgetLedger()
     let metrics = GatewayMetrics()
     let inFlight = Atomic<Int>(0)
@@ -38,6 +40,7 @@ public final class GatewayService: Service, Sendable {
         })
         routerConnection = try GRPCClient(target: configuration.routerTargets, configuration: configuration.routerClient)
         router = RouterClient(client: routerConnection)
+        rewardConnection = try configuration.rewardTargets.map { try GRPCClient(target: $0, configuration: configuration.rewardClient) }
         for expert in configuration.experts { metrics.circuit(expert.name, open: false) }
     }
 
@@ -46,6 +49,7 @@ public final class GatewayService: Service, Sendable {
         try? await gracefulShutdown()
         for slot in slots.values { await slot.shutdown() }
         await routerConnection.close()
+        await rewardConnection?.close()
     }
 
     /// The experts the caller may ask for by name, in configuration order.

@@ -82,6 +82,31 @@ with client.chat.completions.with_streaming_response.create(
 check(text == f"answer from {first}: {QUESTION}", text)
 print("ok: streaming", flush=True)
 
+# Hybrid top-k: the top 3 answer, the reward service scores them, the best is returned.
+calls = [len(received(name)) for name in ranking]
+raw = client.chat.completions.with_raw_response.create(
+    model="zooter", messages=[{"role": "user", "content": QUESTION}], extra_body={"zooter": {"top_k": 3}})
+candidates = {item.split("=")[0]: float(item.split("=")[1]) for item in raw.headers["x-zooter-candidates"].split(",")}
+best = max(candidates, key=candidates.get)
+check(set(candidates) == set(ranking[:3]), f"candidates {candidates} are not the top 3 of {ranking}")
+check(raw.headers["x-zooter-expert"] == best and raw.headers["x-zooter-attempts"] == "3", dict(raw.headers))
+check(raw.parse().choices[0].message.content == f"answer from {best}: {QUESTION}", raw.parse().choices[0].message.content)
+check([len(received(name)) for name in ranking] == [n + (1 if i < 3 else 0) for i, n in enumerate(calls)], "each of the top 3 called once")
+check(received(ranking[0])[-1]["stream"] is False and "zooter" not in received(ranking[0])[-1]["fields"],
+      f"top-k asks the experts for whole answers, without the gateway's options: {received(ranking[0])[-1]}")
+with client.chat.completions.with_streaming_response.create(
+        model="zooter", messages=[{"role": "user", "content": QUESTION}], stream=True, extra_body={"zooter": {"top_k": 3}}) as response:
+    check(response.headers["x-zooter-expert"] == best, dict(response.headers))
+    text = "".join(chunk.choices[0].delta.content or "" for chunk in response.parse() if chunk.choices)
+check(text == f"answer from {best}: {QUESTION}", text)
+for options, message in [({"top_k": 9}, "at most 3"), ({"top_k": 0}, "whole number"), ({"top": 2}, "unknown option")]:
+    try:
+        client.chat.completions.create(model="zooter", messages=[{"role": "user", "content": "hi"}], extra_body={"zooter": options})
+        raise AssertionError(f"expected 400 for {options}")
+    except openai.BadRequestError as error:
+        check(message in error.message, f"{options}: {error.message}")
+print(f"ok: top-3 by reward {candidates} → {best}, streamed too; bad top_k refused", flush=True)
+
 # Fallback along the ranking: 500 from the first, 429 from the second → the third answers.
 control(ranking[0], "500")
 control(ranking[1], "429")

@@ -72,7 +72,7 @@ def make_handler(name, state):
                 control = dict(state["control"])
                 record = {"model": request.get("model"), "stream": bool(request.get("stream")),
                           "authorization": self.headers.get("authorization"), "cancelled": False,
-                          "request_id": self.headers.get("x-request-id")}
+                          "request_id": self.headers.get("x-request-id"), "fields": sorted(request)}
                 state["requests"].append(record)
             mode, seconds = control.get("mode", "answer"), control.get("seconds", 5)
             text = ""

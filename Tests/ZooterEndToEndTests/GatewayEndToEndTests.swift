@@ -26,6 +26,12 @@ import ZooterTestSupport
         let router = try ServiceProcess("zooter-router", ["--port", "0", "--artifact", work.appendingPathComponent("model/current").path])
         defer { router.kill(SIGTERM) }
         let routerPort = try await router.port()
+        // A reward service with a small fitted scorer, for top-k requests.
+        try await MetricsEndToEndTests.trainer(["train-reward", "--dataset", MetricsEndToEndTests.rescoring.path,
+                                                "--out", work.appendingPathComponent("reward-model").path, "--limit", "24", "--epochs", "2"])
+        let reward = try ServiceProcess("zooter-reward", ["--port", "0", "--scorer", work.appendingPathComponent("reward-model").path])
+        defer { reward.kill(SIGTERM) }
+        let rewardPort = try await reward.port()
 
         let stubs = try ChildProcess(path: URL(fileURLWithPath: "/usr/bin/env"),
                                      ["python3", interop.appendingPathComponent("stub_openai_expert.py").path] + experts, name: "stub experts",
@@ -47,6 +53,8 @@ import ZooterTestSupport
         try JSONSerialization.data(withJSONObject: ["tenants": tenantList]).write(to: work.appendingPathComponent("tenants.json"))
         var configuration: [String: Any] = [
             "router": ["targets": "127.0.0.1:\(routerPort)", "timeout_ms": 5000],
+            "reward": ["targets": "127.0.0.1:\(rewardPort)"],
+            "max_top_k": 3,
             "experts": experts.map { name -> [String: Any] in
                 ["name": name, "base_url": "http://127.0.0.1:\(ports[name]!)/v1", "model": name.lowercased(),
                  "timeout_seconds": name == "Phi-3-mini-4k-instruct" ? 30 : 1, "api_key_env": "STUB_EXPERT_KEY"]
