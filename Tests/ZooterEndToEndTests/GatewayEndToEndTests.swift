@@ -106,11 +106,24 @@ import ZooterTestSupport
             #expect(lint.status == 0, "promtool check metrics: \(lint.output)")
             #expect(value("zooter_gateway_exchanges_dropped_total") == 0)
 
+            // More traffic, 60 different questions, for the log to train on below.
+            let traffic = """
+                import json, sys, urllib.request
+                url, key, dataset = sys.argv[1:]
+                for line in list(open(dataset))[:60]:
+                    body = json.dumps({"model": "zooter", "messages": [{"role": "user", "content": json.loads(line)["query"]}]}).encode()
+                    request = urllib.request.Request(url + "/v1/chat/completions", data=body, headers={"authorization": "Bearer " + key})
+                    assert urllib.request.urlopen(request).status == 200
+                """
+            let sent = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", traffic, url, "alice-key-0123456789",
+                                                                  MetricsEndToEndTests.sample.appendingPathComponent("routing.jsonl").path])
+            #expect(sent.status == 0, "\(sent.output)\(sent.standardError)")
+
             // The exchange log (sample rate 1): on SIGTERM the gateway writes what is queued.
             gateway.kill(SIGTERM)
             #expect(await gateway.wait() == 0, "\(gateway.output.suffix(2000))")
             let log = try ExchangeLogStore(path: work.appendingPathComponent("exchanges.sqlite").path, mode: .read).exchanges()
-            let answered = Int(value(#"zooter_gateway_requests_total{endpoint="chat",status="200"}"#))
+            let answered = Int(value(#"zooter_gateway_requests_total{endpoint="chat",status="200"}"#)) + 60
             // Two 200s are not whole answers: the stream that died mid-way and the one whose client left.
             #expect(log.count == answered - 2 && log.count >= 10, "\(log.count) logged of \(answered) answered")
             #expect(log.allSatisfy { $0.reward?.isFinite == true && $0.scorer?.isEmpty == false }, "every answer scored")
@@ -122,6 +135,16 @@ import ZooterTestSupport
             #expect(log.contains { $0.fallback } && log.contains { !$0.routed && $0.probability == nil })
             // Streamed answers are logged with their text put back together.
             #expect(log.contains { $0.answer?.hasPrefix("answer from ") == true && $0.answer?.contains("Solve for x") == true })
+
+            // The loop closes: the log becomes a dataset of partial rewards with propensities,
+            // which the trainer reads back and trains a router on.
+            let exported = work.appendingPathComponent("exported")
+            try await MetricsEndToEndTests.trainer(["export", "--log", work.appendingPathComponent("exchanges.sqlite").path, "--out", exported.path])
+            let lines = try String(contentsOf: exported.appendingPathComponent("routing.jsonl"), encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == log.count && lines.allSatisfy { $0.contains("\"propensities\"") }, "\(lines.prefix(2))")
+            try await MetricsEndToEndTests.trainer(["train", "--dataset", exported.path, "--out", work.appendingPathComponent("relearned").path,
+                                                    "--folds", "2", "--seeds", "1", "--cache", work.appendingPathComponent("cache").path])
+            #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("relearned/current/manifest.json").path))
         }
     }
 

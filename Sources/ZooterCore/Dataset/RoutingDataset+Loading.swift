@@ -11,7 +11,8 @@ extension RoutingDataset {
         let modelsURL = directory.appendingPathComponent("models.json")
         let experts = try readModelList(modelsURL)
         let routingURL = directory.appendingPathComponent("routing.jsonl")
-        let examples = try readRoutingLines(routingURL, experts: experts, keepResponses: keepResponses)
+        var examples = try readRoutingLines(routingURL, experts: experts, keepResponses: keepResponses)
+        LoggedRewards.complete(&examples, expertCount: experts.count)
         let expertsURL = directory.appendingPathComponent("experts.json")
         var facts: [ExpertFacts]? = nil
         if FileManager.default.fileExists(atPath: expertsURL.path) {
@@ -135,6 +136,9 @@ extension RoutingDataset {
         guard !query.allSatisfy(\.isWhitespace) else {
             throw fail(.invalidField, "id \"\(id)\": \"query\" is empty")
         }
+        if let propensities = raw.propensities {
+            return try validateLogged(raw, id: id, query: query, propensities: propensities, expertIndex: expertIndex, fail: fail)
+        }
         guard raw.rewards != nil || raw.responses != nil else {
             throw fail(.noRewardsOrResponses, "id \"\(id)\": needs \"rewards\" or \"responses\" (has neither)")
         }
@@ -183,6 +187,32 @@ extension RoutingDataset {
         }
         return RoutingExample(id: id, query: query, source: raw.source ?? nil, tags: raw.tags ?? [],
                               responses: keepResponses ? raw.responses : nil, rewards: rewardRow, costs: costRow)
+    }
+
+    /// A line of logged traffic (the gateway's `export`): rewards only for the experts that
+    /// answered, each with the probability it was chosen with.
+    private static func validateLogged(_ raw: RawRoutingLine, id: String, query: String, propensities: [String: Double],
+                                       expertIndex: [String: Int],
+                                       fail: (DatasetProblem.Code, String) -> CoreError) throws(CoreError) -> RoutingExample {
+        guard let rewards = raw.rewards, !rewards.isEmpty else {
+            throw fail(.missingReward, "id \"\(id)\": a line with \"propensities\" needs the \"rewards\" of the experts that answered")
+        }
+        guard Set(rewards.keys) == Set(propensities.keys) else {
+            throw fail(.invalidField, "id \"\(id)\": \"rewards\" and \"propensities\" must name the same experts")
+        }
+        var logged: [Int: LoggedReward] = [:]
+        for name in rewards.keys.sorted() {
+            guard let index = expertIndex[name] else {
+                throw fail(.unknownModel, "id \"\(id)\": reward for model \"\(name)\" not listed in models.json")
+            }
+            let reward = rewards[name]!, propensity = propensities[name]!
+            guard reward.isFinite else { throw fail(.nonFiniteReward, "id \"\(id)\": reward for model \"\(name)\" is not finite") }
+            guard propensity > 0, propensity <= 1 else {
+                throw fail(.invalidField, "id \"\(id)\": propensity of model \"\(name)\" must be in (0, 1] (got \(propensity))")
+            }
+            logged[index] = LoggedReward(reward: reward, propensity: propensity)
+        }
+        return RoutingExample(id: id, query: query, source: raw.source ?? nil, tags: raw.tags ?? [], logged: logged)
     }
 
     /// True when the bytes contain `NaN`/`Infinity` outside a string or a number whose decimal
@@ -262,9 +292,10 @@ struct RawRoutingLine: Decodable {
     var responses: [String: String]?
     var rewards: [String: Double]?
     var costs: [String: Double]?
+    var propensities: [String: Double]?
 
     enum CodingKeys: String, CodingKey {
-        case id, query, source, tags, responses, rewards, costs
+        case id, query, source, tags, responses, rewards, costs, propensities
     }
 
     init(from decoder: any Decoder) throws {
@@ -283,5 +314,6 @@ struct RawRoutingLine: Decodable {
         costs = try container.decodeIfPresent([String: Double].self, forKey: .costs)
         responses = try container.decodeIfPresent([String: String].self, forKey: .responses)
         rewards = try container.decodeIfPresent([String: Double].self, forKey: .rewards)
+        propensities = try container.decodeIfPresent([String: Double].self, forKey: .propensities)
     }
 }

@@ -13,9 +13,14 @@ public struct RoutingExample: Sendable, Equatable {
     /// Realised cost per expert in USD (what answering this query cost), in expert order; nil
     /// when the line had no `costs`.
     public var costs: [Double]?
+    /// For logged traffic (a line with `propensities`): the rewards observed, by expert index,
+    /// with the probability each expert was chosen with. `rewards` then holds the
+    /// propensity-weighted estimate for every expert (`LoggedRewards`).
+    public var logged: [Int: LoggedReward]?
 
     public init(id: String, query: String, source: String? = nil, tags: [String] = [],
-                responses: [String: String]? = nil, rewards: [Double]? = nil, costs: [Double]? = nil) {
+                responses: [String: String]? = nil, rewards: [Double]? = nil, costs: [Double]? = nil,
+                logged: [Int: LoggedReward]? = nil) {
         self.id = id
         self.query = query
         self.source = source
@@ -23,6 +28,18 @@ public struct RoutingExample: Sendable, Equatable {
         self.responses = responses
         self.rewards = rewards
         self.costs = costs
+        self.logged = logged
+    }
+}
+
+/// A reward observed in live traffic and the probability the router gave the expert that earned it.
+public struct LoggedReward: Sendable, Equatable {
+    public var reward: Double
+    public var propensity: Double
+
+    public init(reward: Double, propensity: Double) {
+        self.reward = reward
+        self.propensity = propensity
     }
 }
 
