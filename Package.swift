@@ -101,7 +101,7 @@ let package = Package(
             // The gRPC reflection index, written by scripts/gen-protos from Protos/.
             resources: [.copy("Resources/reflection.json")]),
         .target(name: "ZooterTagger", dependencies: serviceDependencies, resources: [.copy("Resources/taxonomy.json")]),
-        .target(name: "ZooterReward", dependencies: serviceDependencies),
+        .target(name: "ZooterReward", dependencies: serviceDependencies + [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(name: "ZooterRouter", dependencies: serviceDependencies),
         .target(name: "ZooterTrainer", dependencies: ["ZooterServiceKit", "ZooterRPC", "ZooterWire", "ZooterCore", "ZooterExchangeLog"]),
         // The exchange log: what the gateway served, with rewards and routing probabilities (SQLite).

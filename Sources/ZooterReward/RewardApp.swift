@@ -16,8 +16,20 @@ public struct RewardApp: Sendable {
 
     public static func build(server options: ServerOptions, encoder encoderOptions: EncoderOptions,
                              reward rewardOptions: RewardOptions, logger: Logger) throws -> RewardApp {
+        let replicaID = rewardOptions.replicaID ?? ProcessInfo.processInfo.hostName
+        let health = HealthService(services: [RewardService.serviceName])
+        if let url = rewardOptions.scorerURL {
+            // A remote reward model: no encoder, no compute pool; calls wait on the network.
+            let remote = HTTPRewardScorer(url: url, apiKey: rewardOptions.scorerAPIKeyEnvironment.flatMap { ProcessInfo.processInfo.environment[$0] },
+                                          version: rewardOptions.scorerVersion, timeout: .seconds(rewardOptions.scorerTimeoutSeconds))
+            logger.info("reward scorer: HTTP reward model", metadata: ["url": "\(url)", "version": "\(remote.version)"])
+            let reward = RewardService(remote: remote, cacheCapacity: rewardOptions.cacheEntries, replicaID: replicaID)
+            let server = GRPCServer(configuration: options.serverConfiguration, methods: try ReflectionService.adding(to: health.methods + reward.methods),
+                                    logger: logger, onDrain: { health.drain() })
+            return RewardApp(server: server, reward: reward, services: [server])
+        }
         let encoder = try encoderOptions.loadEncoder(logger: logger)
-        var modelURL = URL(fileURLWithPath: rewardOptions.scorer)
+        var modelURL = URL(fileURLWithPath: rewardOptions.scorer ?? "")
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: modelURL.path, isDirectory: &isDirectory), isDirectory.boolValue {
             modelURL.appendPathComponent(modelFile)
@@ -31,9 +43,7 @@ public struct RewardApp: Sendable {
         let batcher: ComputeBatcher<ScorePair, Double> = encoderOptions.batcher { pairs in
             try scorer.score(pairs.map { (query: $0.query, response: $0.response) })
         }
-        let reward = RewardService(scorer: scorer, batcher: batcher, cacheCapacity: rewardOptions.cacheEntries,
-                                   replicaID: rewardOptions.replicaID ?? ProcessInfo.processInfo.hostName)
-        let health = HealthService(services: [RewardService.serviceName])
+        let reward = RewardService(scorer: scorer, batcher: batcher, cacheCapacity: rewardOptions.cacheEntries, replicaID: replicaID)
         let server = GRPCServer(configuration: options.serverConfiguration, methods: try ReflectionService.adding(to: health.methods + reward.methods), logger: logger,
                                 onDrain: { health.drain() })
         return RewardApp(server: server, reward: reward, services: [batcher, server])

@@ -15,6 +15,7 @@ POST /control {"mode": ..., "seconds": ...}:
   500, 429        answer with that status
   die_mid_stream  send the head and one chunk, then drop the connection
   reset           close the connection without answering
+  refuse          answer "I refuse to answer." (a worse answer, for drift)
 GET /requests lists what it received: model, stream, authorization, and whether the
 client hung up while the expert was stalling ("cancelled").
 """
@@ -81,6 +82,8 @@ def make_handler(name, state):
                     text = message.get("content") if isinstance(message.get("content"), str) else ""
                     break
             answer = f"answer from {name or request.get('model')}: {text}"
+            if mode == "refuse":
+                answer = "I refuse to answer."
             if mode == "stall":
                 if self._client_gone(seconds):
                     record["cancelled"] = True

@@ -18,7 +18,7 @@ import ZooterTestSupport
 
     /// A trained router, the stub experts and a gateway configured for them; `body` gets the
     /// gateway's URL, its metrics port, the stubs' "NAME PORT" file and the work folder.
-    static func withGateway(extraConfiguration: [String: Any] = [:], tenants: [[String: Any]]? = nil,
+    static func withGateway(extraConfiguration: [String: Any] = [:], tenants: [[String: Any]]? = nil, rewardModelURL: String? = nil,
                             _ body: (_ url: String, _ metricsPort: Int, _ stubs: URL, _ gateway: ChildProcess, _ work: URL) async throws -> Void) async throws {
         let work = try MetricsEndToEndTests.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: work) }
@@ -27,10 +27,16 @@ import ZooterTestSupport
         let router = try ServiceProcess("zooter-router", ["--port", "0", "--artifact", work.appendingPathComponent("model/current").path])
         defer { router.kill(SIGTERM) }
         let routerPort = try await router.port()
-        // A reward service with a small fitted scorer, for top-k requests.
-        try await MetricsEndToEndTests.trainer(["train-reward", "--dataset", MetricsEndToEndTests.rescoring.path,
-                                                "--out", work.appendingPathComponent("reward-model").path, "--limit", "24", "--epochs", "2"])
-        let reward = try ServiceProcess("zooter-reward", ["--port", "0", "--scorer", work.appendingPathComponent("reward-model").path])
+        // A reward service: a small fitted scorer, or the HTTP reward model given.
+        var rewardArguments = ["--port", "0"]
+        if let rewardModelURL {
+            rewardArguments += ["--scorer-url", rewardModelURL, "--scorer-version", "stub-1"]
+        } else {
+            try await MetricsEndToEndTests.trainer(["train-reward", "--dataset", MetricsEndToEndTests.rescoring.path,
+                                                    "--out", work.appendingPathComponent("reward-model").path, "--limit", "24", "--epochs", "2"])
+            rewardArguments += ["--scorer", work.appendingPathComponent("reward-model").path]
+        }
+        let reward = try ServiceProcess("zooter-reward", rewardArguments)
         defer { reward.kill(SIGTERM) }
         let rewardPort = try await reward.port()
 
@@ -145,6 +151,52 @@ import ZooterTestSupport
             try await MetricsEndToEndTests.trainer(["train", "--dataset", exported.path, "--out", work.appendingPathComponent("relearned").path,
                                                     "--folds", "2", "--seeds", "1", "--cache", work.appendingPathComponent("cache").path])
             #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("relearned/current/manifest.json").path))
+        }
+    }
+
+    /// The live loop on a deterministic scorer (an HTTP reward model behind zooter-reward
+    /// --scorer-url): one expert starts refusing mid-run, the exchange log records the lower
+    /// rewards, and `zooter-trainer drift` flags that expert and only it.
+    @Test func driftIsFlaggedWhenAnExpertStartsAnsweringWorse() async throws {
+        let rewardModel = try ChildProcess(path: URL(fileURLWithPath: "/usr/bin/env"),
+                                           ["python3", Self.interop.appendingPathComponent("stub_reward_model.py").path],
+                                           name: "stub reward model", keepInputOpen: true)
+        defer { rewardModel.closeInput(); rewardModel.kill(SIGTERM) }
+        let rewardPort = Int(try await rewardModel.line(matching: #"\d+"#))!
+        try await Self.withGateway(rewardModelURL: "http://127.0.0.1:\(rewardPort)/score") { url, _, stubs, gateway, work in
+            let traffic = """
+                import json, sys, urllib.request
+                url, key, phase = sys.argv[1:]
+                for i in range(25):
+                    for expert in ("mathstral-7B", "deepseek-chat"):
+                        body = json.dumps({"model": expert, "messages": [{"role": "user", "content": f"question {phase} {i}"}]}).encode()
+                        request = urllib.request.Request(url + "/v1/chat/completions", data=body, headers={"authorization": "Bearer " + key})
+                        assert urllib.request.urlopen(request).status == 200
+                """
+            let before = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", traffic, url, "alice-key-0123456789", "before"])
+            #expect(before.status == 0, "\(before.standardError)")
+            try await Task.sleep(for: .milliseconds(1500))
+            let changed = Date()
+            // mathstral-7B starts refusing; deepseek-chat goes on as before.
+            let control = try await ChildProcess.run("/usr/bin/curl", ["-s", "-d", #"{"mode": "refuse"}"#,
+                                                                       "http://127.0.0.1:\(try Self.stubPort("mathstral-7B", stubs))/control"])
+            #expect(control.status == 0)
+            let after = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", traffic, url, "alice-key-0123456789", "after"])
+            #expect(after.status == 0, "\(after.standardError)")
+            gateway.kill(SIGTERM)
+            #expect(await gateway.wait() == 0)
+
+            let log = work.appendingPathComponent("exchanges.sqlite").path
+            let rows = try ExchangeLogStore(path: log, mode: .read).exchanges()
+            #expect(rows.count == 100 && rows.allSatisfy { $0.scorer == "http:127.0.0.1@stub-1" }, "\(rows.count) \(rows.first.map { "\($0)" } ?? "")")
+            let window = Int(Date().timeIntervalSince(changed).rounded(.up)) + 1
+            let drift = try await ChildProcess.run(ServiceProcess.binDirectory.appendingPathComponent("zooter-trainer").path,
+                                                   ["drift", "--log", log, "--window-seconds", "\(window)", "--baseline-seconds", "600",
+                                                    "--min-drop", "0.1"], currentDirectory: ServiceProcess.root)
+            #expect(drift.status == 3, "\(drift.output)\(drift.standardError)")
+            #expect(drift.output.contains("→ drift: expert mathstral-7B") && !drift.output.contains("deepseek-chat -"), "\(drift.output)")
+            let flagged = drift.output.split(separator: "\n").filter { $0.hasSuffix("DROP") }
+            #expect(flagged.count == 1 && flagged[0].contains("mathstral-7B"), "\(drift.output)")
         }
     }
 
