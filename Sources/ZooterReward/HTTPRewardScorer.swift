@@ -10,6 +10,8 @@ public protocol RemoteRewardScoring: Sendable {
     var name: String { get }
     var version: String { get }
     func score(_ pairs: [ScorePair]) async throws(RPCError) -> [Double]
+    /// Closes its connections (at shutdown).
+    func shutdown() async
 }
 
 /// A reward model behind an HTTP endpoint (docs/reward-backends.md), for users whose reward model

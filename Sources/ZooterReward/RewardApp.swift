@@ -18,15 +18,21 @@ public struct RewardApp: Sendable {
                              reward rewardOptions: RewardOptions, logger: Logger) throws -> RewardApp {
         let replicaID = rewardOptions.replicaID ?? ProcessInfo.processInfo.hostName
         let health = HealthService(services: [RewardService.serviceName])
+        let apiKey = rewardOptions.scorerAPIKeyEnvironment.flatMap { ProcessInfo.processInfo.environment[$0] }
+        var remote: (any RemoteRewardScoring)?
         if let url = rewardOptions.scorerURL {
-            // A remote reward model: no encoder, no compute pool; calls wait on the network.
-            let remote = HTTPRewardScorer(url: url, apiKey: rewardOptions.scorerAPIKeyEnvironment.flatMap { ProcessInfo.processInfo.environment[$0] },
-                                          version: rewardOptions.scorerVersion, timeout: .seconds(rewardOptions.scorerTimeoutSeconds))
-            logger.info("reward scorer: HTTP reward model", metadata: ["url": "\(url)", "version": "\(remote.version)"])
+            remote = HTTPRewardScorer(url: url, apiKey: apiKey, version: rewardOptions.scorerVersion, timeout: .seconds(rewardOptions.scorerTimeoutSeconds))
+        } else if let url = rewardOptions.judgeURL, let model = rewardOptions.judgeModel {
+            remote = JudgeRewardScorer(baseURL: url, model: model, apiKey: apiKey, version: rewardOptions.scorerVersion,
+                                       timeout: .seconds(rewardOptions.scorerTimeoutSeconds))
+        }
+        if let remote {
+            // A remote scorer: no encoder, no compute pool; calls wait on the network.
+            logger.info("reward scorer: remote", metadata: ["scorer": "\(remote.name)", "version": "\(remote.version)"])
             let reward = RewardService(remote: remote, cacheCapacity: rewardOptions.cacheEntries, replicaID: replicaID)
             let server = GRPCServer(configuration: options.serverConfiguration, methods: try ReflectionService.adding(to: health.methods + reward.methods),
                                     logger: logger, onDrain: { health.drain() })
-            return RewardApp(server: server, reward: reward, services: [server])
+            return RewardApp(server: server, reward: reward, services: [RemoteScorerLifetime(scorer: remote), server])
         }
         let encoder = try encoderOptions.loadEncoder(logger: logger)
         var modelURL = URL(fileURLWithPath: rewardOptions.scorer ?? "")
@@ -47,5 +53,14 @@ public struct RewardApp: Sendable {
         let server = GRPCServer(configuration: options.serverConfiguration, methods: try ReflectionService.adding(to: health.methods + reward.methods), logger: logger,
                                 onDrain: { health.drain() })
         return RewardApp(server: server, reward: reward, services: [batcher, server])
+    }
+}
+
+/// Closes a remote scorer's connections once the server has drained.
+struct RemoteScorerLifetime: Service {
+    let scorer: any RemoteRewardScoring
+    func run() async throws {
+        try? await gracefulShutdown()
+        await scorer.shutdown()
     }
 }

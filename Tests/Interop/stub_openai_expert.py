@@ -16,6 +16,9 @@ POST /control {"mode": ..., "seconds": ...}:
   die_mid_stream  send the head and one chunk, then drop the connection
   reset           close the connection without answering
   refuse          answer "I refuse to answer." (a worse answer, for drift)
+  judge           act as an LLM judge: "Score: 2" for a response containing "I refuse", else "Score: 8"
+  judge_flaky     the same, but every other reply has no score
+  judge_broken    never a score
 GET /requests lists what it received: model, stream, authorization, and whether the
 client hung up while the expert was stalling ("cancelled").
 """
@@ -84,6 +87,14 @@ def make_handler(name, state):
             answer = f"answer from {name or request.get('model')}: {text}"
             if mode == "refuse":
                 answer = "I refuse to answer."
+            if mode.startswith("judge"):
+                with state["lock"]:
+                    state["judged"] = state.get("judged", 0) + 1
+                    odd = state["judged"] % 2 == 1
+                score = 2 if "I refuse" in text else 8
+                answer = f"Fair enough.\nScore: {score}"
+                if mode == "judge_broken" or (mode == "judge_flaky" and odd):
+                    answer = "I would rather not grade this."
             if mode == "stall":
                 if self._client_gone(seconds):
                     record["cancelled"] = True

@@ -65,6 +65,8 @@ public enum MetricCatalog {
     // MARK: Reward scorer
     public static let rewardCacheLookups = MetricDefinition(
         "zooter_reward_cache_lookups_total", .counter, labels: ["result"], help: "Score cache lookups, by result (hit or miss).")
+    public static let rewardJudgeMalformed = MetricDefinition(
+        "zooter_reward_judge_malformed_total", .counter, help: "Judge replies without a score from 1 to 10 (each is asked again).")
 
     // MARK: Gateway
     public static let gatewayRequests = MetricDefinition(
@@ -107,7 +109,7 @@ public enum MetricCatalog {
 
     public static let all: [MetricDefinition] = [
         calls, callDuration, inFlightCalls, openConnections, acceptedConnections, limitTrips, tlsHandshakeFailures,
-        encoderBatchSize, encoderBatchDuration, routes, fallbacks, modelInfo, rewardCacheLookups,
+        encoderBatchSize, encoderBatchDuration, routes, fallbacks, modelInfo, rewardCacheLookups, rewardJudgeMalformed,
         gatewayRequests, gatewayRequestDuration, gatewayRoutingDuration, gatewayUpstreamAttempts, gatewayFallbacks,
         gatewayCircuitOpen, gatewayInFlight, gatewayLimitTrips, gatewayExchangesLogged, gatewayExchangesDropped, gatewayExchangesUnscored,
         residentMemory, cpuSeconds, openFileDescriptors,
