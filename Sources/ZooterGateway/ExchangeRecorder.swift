@@ -18,6 +18,8 @@ final class ExchangeRecorder: Service, Sendable {
     let store: ExchangeLogStore
     let reward: GRPCClient?
     let rewardTimeout: Duration
+    /// Tags the logged queries (nil: logged without tags); closed with the recorder.
+    let tagger: GRPCClient?
     let logger: Logger
     private let pending = Mutex<[LoggedExchange]>([])
     private let wakeUp: AsyncStream<Void>
@@ -27,10 +29,11 @@ final class ExchangeRecorder: Service, Sendable {
     private let unscored = Counter(label: MetricCatalog.gatewayExchangesUnscored.name)
     static let batchSize = 64
 
-    init(settings: ExchangeLogSettings, reward: GRPCClient?, rewardTimeout: Duration, logger: Logger) throws {
+    init(settings: ExchangeLogSettings, reward: GRPCClient?, rewardTimeout: Duration, tagger: GRPCClient?, logger: Logger) throws {
         self.settings = settings
         self.reward = reward
         self.rewardTimeout = rewardTimeout
+        self.tagger = tagger
         self.logger = logger
         do { store = try ExchangeLogStore(path: settings.path, mode: .write) } catch {
             throw GatewayError.configuration("exchange_log: cannot open \(settings.path): \(error)")
@@ -60,6 +63,7 @@ final class ExchangeRecorder: Service, Sendable {
             }
         }
         await drain()   // shutdown: what is queued is written
+        await tagger?.close()
     }
 
     /// Scores and writes everything queued, a batch at a time.
@@ -71,7 +75,7 @@ final class ExchangeRecorder: Service, Sendable {
                 return batch
             }
             guard !batch.isEmpty else { return }
-            var rows = await scored(batch)
+            var rows = await scored(await tagged(batch))
             if !settings.storeText {
                 for index in rows.indices { rows[index].query = nil; rows[index].answer = nil }
             }
@@ -105,6 +109,24 @@ final class ExchangeRecorder: Service, Sendable {
             unscored.increment(by: pairs.count)
             logger.warning("exchange log: the reward service could not score a batch; logged without rewards",
                            metadata: ["rows": "\(pairs.count)", "error": "\(error)"])
+        }
+        return rows
+    }
+
+    /// `batch` with the tagger's tags of each query (none when it fails: the rows are kept).
+    private func tagged(_ batch: [LoggedExchange]) async -> [LoggedExchange] {
+        guard let tagger else { return batch }
+        var rows = batch
+        do {
+            let request = TagRequest(queries: batch.map { TagQuery(query: $0.query ?? "") }, maxTags: 3)
+            let reply = try await tagger.unary(path: "/zooter.v1.Tagger/Tag", request: request.wireBytes(), timeout: rewardTimeout)
+            let results = try TagResponse(wireBytes: reply.message).results
+            for (index, result) in zip(rows.indices, results) {
+                let names = result.tags.map(\.name)
+                rows[index].tags = String(decoding: (try? JSONSerialization.data(withJSONObject: names, options: [.withoutEscapingSlashes])) ?? Data("[]".utf8), as: UTF8.self)
+            }
+        } catch {
+            logger.warning("exchange log: the tagger could not tag a batch; logged without tags", metadata: ["rows": "\(batch.count)", "error": "\(error)"])
         }
         return rows
     }

@@ -32,6 +32,9 @@ public struct GatewayConfiguration: Sendable {
     public var maxTopK = 4
     /// The live reward loop's log (nil: nothing is logged).
     public var exchangeLog: ExchangeLogSettings?
+    /// Tagger replicas that tag logged exchanges (nil: logged without tags).
+    public var taggerTargets: String?
+    public var taggerClient = ClientConfiguration()
 
     public init(routerTargets: String, routerClient: ClientConfiguration = ClientConfiguration(), routeTimeout: Duration = .seconds(2),
                 experts: [ExpertEndpoint], fallbackAttempts: Int = 3, maxRequestBytes: Int = 1 << 20, maxResponseBytes: Int = 16 << 20,
@@ -52,7 +55,7 @@ public struct GatewayConfiguration: Sendable {
     /// The expert called `name`, if configured.
     public func expert(named name: String) -> ExpertEndpoint? { experts.first { $0.name == name } }
 
-    static let settings: Set<String> = ["router", "reward", "experts", "fallback_attempts", "max_top_k", "limits", "circuit_breaker", "tenants_file", "exchange_log"]
+    static let settings: Set<String> = ["router", "reward", "experts", "fallback_attempts", "max_top_k", "limits", "circuit_breaker", "tenants_file", "exchange_log", "tagger"]
     static let routerSettings: Set<String> = ["targets", "timeout_ms", "tls_ca", "tls_cert", "tls_key", "tls_server_name", "plaintext"]
     static let limitSettings: Set<String> = ["max_request_bytes", "max_response_bytes", "max_concurrent_requests"]
     static let breakerSettings: Set<String> = ["failures", "open_seconds"]
@@ -124,6 +127,14 @@ public struct GatewayConfiguration: Sendable {
         configuration.maxTopK = try StrictJSON.integer(root, "max_top_k", in: name, range: 1...16) ?? 4
         if let log = try StrictJSON.child(root, "exchange_log", in: name) {
             configuration.exchangeLog = try ExchangeLogSettings.parse(log, resolve: resolve)
+        }
+        if let tagger = try StrictJSON.child(root, "tagger", in: name) {
+            try StrictJSON.checkKeys(tagger, known: routerSettings.subtracting(["timeout_ms"]), in: "tagger")
+            guard let targets = try StrictJSON.string(tagger, "targets", in: "tagger"), !targets.isEmpty else {
+                throw .configuration("tagger: \"targets\" is required (the tagger replicas, host:port[,host:port...])")
+            }
+            configuration.taggerTargets = targets
+            configuration.taggerClient = try clientConfiguration(tagger, section: "tagger", targets: targets, resolve: resolve)
         }
         return configuration
     }

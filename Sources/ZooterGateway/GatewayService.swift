@@ -44,8 +44,9 @@ public final class GatewayService: Service, Sendable {
         router = RouterClient(client: routerConnection)
         let rewardConnection = try configuration.rewardTargets.map { try GRPCClient(target: $0, configuration: configuration.rewardClient) }
         self.rewardConnection = rewardConnection
+        let tagger = try configuration.taggerTargets.map { try GRPCClient(target: $0, configuration: configuration.taggerClient) }
         recorder = try configuration.exchangeLog.map {
-            try ExchangeRecorder(settings: $0, reward: rewardConnection, rewardTimeout: configuration.rewardTimeout, logger: logger)
+            try ExchangeRecorder(settings: $0, reward: rewardConnection, rewardTimeout: configuration.rewardTimeout, tagger: tagger, logger: logger)
         }
         for expert in configuration.experts { metrics.circuit(expert.name, open: false) }
     }
