@@ -1,6 +1,5 @@
 public import ArgumentParser
-import Logging
-import ZooterServiceKit
+public import ZooterServiceKit
 
 /// The gateway's command-line options: where it listens and how (TLS, limits on connections),
 /// logging and metrics. What it forwards to lives in the configuration file (`--config`).
@@ -29,31 +28,14 @@ public struct GatewayOptions: ParsableArguments, Sendable {
     @Flag(help: "Serve plain HTTP on a non-loopback --host (behind a TLS-terminating proxy or on a trusted network).")
     public var plaintext = false
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    public var logLevel = "info"
-
-    @Option(name: .customLong("log-format"), help: "text, or json (one object per line).")
-    public var logFormat = "text"
-
-    @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics at http://HOST:PORT/metrics (0 picks a free port; default: none).")
-    public var metricsPort: Int?
-
-    @Option(name: .customLong("metrics-host"), help: "Address the metrics endpoint listens on.")
-    public var metricsHost = "127.0.0.1"
+    @OptionGroup public var observability: ObservabilityOptions
 
     public init() {}
 
     public func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
         guard idleSeconds > 0 else { throw ValidationError("--idle-seconds must be positive") }
-        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
-        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
-            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        if let metricsPort {
-            guard (0...65_535).contains(metricsPort) else { throw ValidationError("--metrics-port must be in 0...65535") }
-            if metricsPort != 0 && metricsPort == port && metricsHost == host { throw ValidationError("--metrics-port must differ from --port") }
-        }
+        try observability.checkDistinct(fromPort: port, host: host, protocolName: "the gateway's HTTP")
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         if plaintext && tlsCert != nil { throw ValidationError("--plaintext and --tls-cert contradict each other") }
         // Plaintext only when asked for: API keys and prompts cross this connection.

@@ -37,9 +37,15 @@ public final class HTTPRewardScorer: RemoteRewardScoring {
         self.version = version
         self.timeout = timeout
         self.name = "http:" + (URL(string: url)?.host ?? url)
+        client = Self.makeClient()
+    }
+
+    /// The HTTP client of the remote scorers: redirects are never followed (they could carry
+    /// the API key to another host).
+    static func makeClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     public func shutdown() async { try? await client.shutdown() }

@@ -40,9 +40,7 @@ public final class JudgeRewardScorer: RemoteRewardScoring {
         self.concurrency = concurrency
         self.name = "judge:" + model
         self.version = version
-        var configuration = HTTPClient.Configuration()
-        configuration.redirectConfiguration = .disallow
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        client = HTTPRewardScorer.makeClient()
     }
 
     public func shutdown() async { try? await client.shutdown() }

@@ -1,5 +1,4 @@
 public import ArgumentParser
-import Logging
 public import ZooterRPC
 
 /// The command-line options every Zooter service shares. Each limit's purpose and default is in
@@ -50,17 +49,7 @@ public struct ServerOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("idle-seconds"), help: "Close connections idle for this long.")
     public var idleSeconds = 300
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    public var logLevel = "info"
-
-    @Option(name: .customLong("log-format"), help: "text, or json (one object per line, with request ids and trace ids).")
-    public var logFormat = "text"
-
-    @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics at http://HOST:PORT/metrics (0 picks a free port; default: no metrics endpoint).")
-    public var metricsPort: Int?
-
-    @Option(name: .customLong("metrics-host"), help: "Address the metrics endpoint listens on (0.0.0.0 for a Prometheus in another container).")
-    public var metricsHost = "127.0.0.1"
+    @OptionGroup public var observability: ObservabilityOptions
 
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve gRPC over TLS (needs --tls-key).")
     public var tlsCert: String?
@@ -112,16 +101,7 @@ public struct ServerOptions: ParsableArguments, Sendable {
         ]
         for (flag, value) in positive where value <= 0 { throw ValidationError("\(flag) must be positive") }
         guard drainSeconds >= 0 else { throw ValidationError("--drain-seconds must be 0 or more") }
-        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
-        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
-            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        if let metricsPort {
-            guard (0...65_535).contains(metricsPort) else { throw ValidationError("--metrics-port must be in 0...65535") }
-            if metricsPort != 0 && metricsPort == port && metricsHost == host {
-                throw ValidationError("--metrics-port must differ from --port: the metrics endpoint speaks HTTP/1.1, not gRPC")
-            }
-        }
+        try observability.checkDistinct(fromPort: port, host: host, protocolName: "gRPC")
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         if tlsClientCA != nil && tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
         guard tlsReloadSeconds >= 0 else { throw ValidationError("--tls-reload-seconds must be 0 or more") }

@@ -28,15 +28,13 @@ public enum ServiceRunner {
     /// `--log-level`, and with `--metrics-port` the Prometheus backend and its HTTP endpoint,
     /// which is returned to be run first (so it stops last and is scraped while calls drain).
     public static func bootstrap(_ options: ServerOptions, label: String) -> (logger: Logger, services: [any Service]) {
-        bootstrap(logLevel: options.logLevel, logFormat: options.logFormat, metricsHost: options.metricsHost,
-                  metricsPort: options.metricsPort, label: label)
+        bootstrap(options.observability, label: label)
     }
 
     /// The same for a process whose options are not `ServerOptions` (the HTTP gateway).
-    public static func bootstrap(logLevel: String, logFormat: String, metricsHost: String, metricsPort: Int?,
-                                 label: String) -> (logger: Logger, services: [any Service]) {
-        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
-        let json = logFormat == "json"
+    public static func bootstrap(_ options: ObservabilityOptions, label: String) -> (logger: Logger, services: [any Service]) {
+        let level = Logger.Level(rawValue: options.logLevel.lowercased()) ?? .info
+        let json = options.logFormat == "json"
         LoggingSystem.bootstrap { label in
             if json { return JSONLogHandler(label: label, level: level) }
             var handler = StreamLogHandler.standardError(label: label)
@@ -44,9 +42,9 @@ public enum ServiceRunner {
             return handler
         }
         let logger = Logger(label: label)
-        guard let port = metricsPort else { return (logger, []) }
+        guard let port = options.metricsPort else { return (logger, []) }
         let factory = CatalogMetricsFactory()
         MetricsSystem.bootstrap(factory)
-        return (logger, [MetricsEndpoint(host: metricsHost, port: port, registry: factory.registry, logger: logger)])
+        return (logger, [MetricsEndpoint(host: options.metricsHost, port: port, registry: factory.registry, logger: logger)])
     }
 }

@@ -12,9 +12,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @OptionGroup var options: GatewayOptions
 
     func run() async throws {
-        let (logger, observability) = ServiceRunner.bootstrap(logLevel: options.logLevel, logFormat: options.logFormat,
-                                                              metricsHost: options.metricsHost, metricsPort: options.metricsPort,
-                                                              label: "zooter.gateway")
+        let (logger, observability) = ServiceRunner.bootstrap(options.observability, label: "zooter.gateway")
         let services = try GatewayApp.build(options: options, logger: logger)
         try await ServiceRunner.run(observability + services, logger: logger)
     }

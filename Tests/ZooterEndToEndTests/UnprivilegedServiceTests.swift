@@ -37,6 +37,13 @@ import ZooterTestSupport
                 ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", "--"] + command)
     }
 
+    /// The staged router (no model loaded), as the unprivileged user.
+    static func startRouter(in folder: URL) throws -> ServiceProcess {
+        let (program, arguments) = unprivileged(
+            [folder.appendingPathComponent("zooter-router").path, "--port", "0", "--model", folder.appendingPathComponent("model").path])
+        return try ServiceProcess(path: program, arguments, name: "unprivileged router")
+    }
+
     @Test func routerServesAndTrainerCallsAsAnUnprivilegedUser() async throws {
         if geteuid() == 0 {
             // Prove that privileges really drop here before trusting a green result.
@@ -47,9 +54,7 @@ import ZooterTestSupport
         let folder = try await Self.stage()
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        let (routerProgram, routerArguments) = Self.unprivileged(
-            [folder.appendingPathComponent("zooter-router").path, "--port", "0", "--model", folder.appendingPathComponent("model").path])
-        let router = try ServiceProcess(path: routerProgram, routerArguments, name: "unprivileged router")
+        let router = try Self.startRouter(in: folder)
         defer { router.kill(SIGTERM) }
         let port = try await router.port()
         // The router process itself runs as the unprivileged user.
@@ -72,9 +77,7 @@ import ZooterTestSupport
     @Test func gatewayServesAndForwardsAsAnUnprivilegedUser() async throws {
         let folder = try await Self.stage()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (routerProgram, routerArguments) = Self.unprivileged(
-            [folder.appendingPathComponent("zooter-router").path, "--port", "0", "--model", folder.appendingPathComponent("model").path])
-        let router = try ServiceProcess(path: routerProgram, routerArguments, name: "unprivileged router")
+        let router = try Self.startRouter(in: folder)
         defer { router.kill(SIGTERM) }
         let routerPort = try await router.port()
         let stub = try ChildProcess(path: URL(fileURLWithPath: "/usr/bin/env"),
