@@ -1,7 +1,7 @@
 import CoreMetrics
 import Foundation
 import Logging
-public import ServiceLifecycle
+import ServiceLifecycle
 import Synchronization
 import ZooterExchangeLog
 import ZooterRPC

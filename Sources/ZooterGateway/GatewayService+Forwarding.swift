@@ -38,11 +38,13 @@ extension GatewayService {
                     throw OpenAIError.invalidRequest("top_k is at most \(configuration.maxTopK) on this gateway (max_top_k)", code: "top_k_too_large")
                 }
             }
-            plan = try await self.plan(request, tenant: tenant, requestID: requestID)
+            try checkModel(request, tenant: tenant)
+            // A tenant over its budget is refused before the router spends anything on it.
             if let refusal = ledger.admit(tenant ?? Tenant.anonymous) {
                 metrics.tripped(.budget)
                 throw refusal
             }
+            plan = try await self.plan(request, tenant: tenant, requestID: requestID)
             if request.topK > 1 {
                 return try await forwardTopK(request, plan: plan!, tenant: tenant, requestID: requestID)
             }

@@ -76,17 +76,24 @@ public final class GatewayService: Service, Sendable {
         return tenant
     }
 
+    /// Refuses a model name that is neither "zooter" nor a configured expert the caller may use
+    /// (checked before the budget is charged and before the router is asked).
+    func checkModel(_ request: ChatCompletionRequest, tenant: Tenant?) throws(OpenAIError) {
+        guard request.model != Self.routedModel else { return }
+        guard slots[request.model] != nil else {
+            throw OpenAIError(.notFound, "the model `\(request.model)` does not exist: use \"\(Self.routedModel)\" or one of \(visibleExperts(for: tenant).map(\.name).joined(separator: ", "))",
+                              type: "invalid_request_error", code: "model_not_found")
+        }
+        guard tenant?.allows(request.model) ?? true else {
+            metrics.tripped(.permission)
+            throw OpenAIError(.forbidden, "tenant \(tenant?.name ?? "") may not use the model `\(request.model)`", type: "permission_error", code: "model_not_allowed")
+        }
+    }
+
     /// Where a request goes: the router's ranking for `model: "zooter"`, else the named expert.
     func plan(_ request: ChatCompletionRequest, tenant: Tenant?, requestID: String) async throws(OpenAIError) -> RoutingPlan {
         guard request.model == Self.routedModel else {
-            guard slots[request.model] != nil else {
-                throw OpenAIError(.notFound, "the model `\(request.model)` does not exist: use \"\(Self.routedModel)\" or one of \(visibleExperts(for: tenant).map(\.name).joined(separator: ", "))",
-                                  type: "invalid_request_error", code: "model_not_found")
-            }
-            guard tenant?.allows(request.model) ?? true else {
-                metrics.tripped(.permission)
-                throw OpenAIError(.forbidden, "tenant \(tenant?.name ?? "") may not use the model `\(request.model)`", type: "permission_error", code: "model_not_allowed")
-            }
+            try checkModel(request, tenant: tenant)
             return RoutingPlan(ranking: [request.model], routed: false)
         }
         let allowed = try await allowedExperts(for: tenant)
