@@ -12,12 +12,17 @@ final class BudgetLedger: Sendable {
         var costUSD = 0.0
     }
     private let usage = Mutex<[String: Usage]>([:])
-    private let clock = ContinuousClock()
+    /// The time source; tests pass one they move by hand.
+    private let now: @Sendable () -> ContinuousClock.Instant
+
+    init(now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+        self.now = now
+    }
 
     /// Admits one request of `tenant`, or says when its window resets.
     func admit(_ tenant: Tenant) -> OpenAIError? {
         guard let budget = tenant.budget else { return nil }
-        let now = clock.now
+        let now = self.now()
         return usage.withLock { table -> OpenAIError? in
             var entry = table[tenant.name] ?? Usage(windowStart: now)
             if now - entry.windowStart >= budget.window { entry = Usage(windowStart: now) }

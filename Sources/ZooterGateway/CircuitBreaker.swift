@@ -15,16 +15,18 @@ final class CircuitBreaker: Sendable {
     let threshold: Int
     let openDuration: Duration
     private let state = Mutex<State>(.closed(failures: 0))
-    private let clock = ContinuousClock()
+    /// The time source; tests pass one they move by hand.
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(threshold: Int, openDuration: Duration) {
+    init(threshold: Int, openDuration: Duration, now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
         self.threshold = threshold
         self.openDuration = openDuration
+        self.now = now
     }
 
     /// Whether a request may go to the expert now (an open circuit past its time admits one probe).
     func allowRequest() -> Bool {
-        let now = clock.now
+        let now = self.now()
         return state.withLock { state in
             switch state {
             case .closed: return true
@@ -42,7 +44,7 @@ final class CircuitBreaker: Sendable {
     }
 
     func recordFailure() {
-        let now = clock.now
+        let now = self.now()
         state.withLock { state in
             switch state {
             case .closed(let failures):
@@ -57,7 +59,7 @@ final class CircuitBreaker: Sendable {
     /// client left): a probe gives its place to the next request.
     func recordAbandoned() {
         state.withLock { state in
-            if state == .probing { state = .open(until: clock.now) }
+            if state == .probing { state = .open(until: now()) }
         }
     }
 

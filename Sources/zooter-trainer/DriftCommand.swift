@@ -17,6 +17,9 @@ struct DriftCommand: AsyncParsableCommand {
     @Option(name: .customLong("window-seconds"), help: "The latest window: exchanges logged in the last this many seconds.")
     var windowSeconds = 86_400
 
+    @Option(help: "Start the latest window at this Unix time instead (e.g. when a provider announced a change); it runs to now.")
+    var since: Double?
+
     @Option(name: .customLong("baseline-seconds"), help: "The baseline: this many seconds before the latest window.")
     var baselineSeconds = 604_800
 
@@ -37,11 +40,12 @@ struct DriftCommand: AsyncParsableCommand {
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be in (0, 1)") }
         guard minDrop >= 0 else { throw ValidationError("--min-drop must be 0 or more") }
         guard minCount >= 2 else { throw ValidationError("--min-count must be at least 2") }
+        if let since { guard since.isFinite, since <= Date().timeIntervalSince1970 else { throw ValidationError("--since must be a Unix time in the past") } }
     }
 
     func run() async throws {
         let now = Date()
-        let windowStart = now.addingTimeInterval(-Double(windowSeconds))
+        let windowStart = since.map { Date(timeIntervalSince1970: $0) } ?? now.addingTimeInterval(-Double(windowSeconds))
         let baselineStart = windowStart.addingTimeInterval(-Double(baselineSeconds))
         let store: ExchangeLogStore
         let baseline: [LoggedExchange], current: [LoggedExchange]

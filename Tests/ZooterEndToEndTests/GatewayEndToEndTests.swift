@@ -184,8 +184,6 @@ import ZooterTestSupport
                 """
             let before = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", traffic, url, "alice-key-0123456789", "before"])
             #expect(before.status == 0, "\(before.standardError)")
-            try await Task.sleep(for: .milliseconds(1500))
-            let changed = Date()
             // mathstral-7B starts refusing; deepseek-chat goes on as before.
             let control = try await ChildProcess.run("/usr/bin/curl", ["-s", "-d", #"{"mode": "refuse"}"#,
                                                                        "http://127.0.0.1:\(try Self.stubPort("mathstral-7B", stubs))/control"])
@@ -198,9 +196,13 @@ import ZooterTestSupport
             let log = work.appendingPathComponent("exchanges.sqlite").path
             let rows = try ExchangeLogStore(path: log, mode: .read).exchanges()
             #expect(rows.count == 100 && rows.allSatisfy { $0.scorer == "http:127.0.0.1@stub-1" }, "\(rows.count) \(rows.first.map { "\($0)" } ?? "")")
-            let window = Int(Date().timeIntervalSince(changed).rounded(.up)) + 1
+            // The latest window starts between the last exchange before the change and the first after it.
+            let beforeTimes = rows.filter { $0.query?.contains("before") == true }.map(\.time).max()
+            let afterTimes = rows.filter { $0.query?.contains("after") == true }.map(\.time).min()
+            let lastBefore = try #require(beforeTimes), firstAfter = try #require(afterTimes)
+            #expect(lastBefore < firstAfter)
             let drift = try await ChildProcess.run(ServiceProcess.binDirectory.appendingPathComponent("zooter-trainer").path,
-                                                   ["drift", "--log", log, "--window-seconds", "\(window)", "--baseline-seconds", "600",
+                                                   ["drift", "--log", log, "--since", "\((lastBefore + firstAfter) / 2)", "--baseline-seconds", "600",
                                                     "--min-drop", "0.1"], currentDirectory: ServiceProcess.root)
             #expect(drift.status == 3, "\(drift.output)\(drift.standardError)")
             #expect(drift.output.contains("→ drift: expert mathstral-7B") && !drift.output.contains("deepseek-chat -"), "\(drift.output)")

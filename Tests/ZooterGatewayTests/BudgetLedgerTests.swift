@@ -3,15 +3,18 @@ import Testing
 @testable import ZooterGateway
 
 @Suite struct BudgetLedgerTests {
-    @Test func requestBudgetsRefuseWithRetryAfterAndResetWithTheWindow() async throws {
+    @Test func requestBudgetsRefuseWithRetryAfterAndResetWithTheWindow() throws {
         let tenant = Tenant(name: "t", keyDigest: "", costWeight: 0, allowedExperts: nil,
                             budget: Tenant.Budget(window: .milliseconds(300), maxRequests: 2, maxCostUSD: nil))
-        let ledger = BudgetLedger()
+        let clock = ManualClock()
+        let ledger = BudgetLedger(now: clock.now)
         #expect(ledger.admit(tenant) == nil && ledger.admit(tenant) == nil)
         let refusal = try #require(ledger.admit(tenant))
         #expect(refusal.status == .tooManyRequests && refusal.code == "rate_limit_exceeded" && (refusal.retryAfterSeconds ?? 0) >= 1)
-        try await Task.sleep(for: .milliseconds(350))
-        #expect(ledger.admit(tenant) == nil)
+        clock.advance(by: .milliseconds(299))
+        #expect(ledger.admit(tenant) != nil, "still the same window")
+        clock.advance(by: .milliseconds(1))
+        #expect(ledger.admit(tenant) == nil, "a new window")
     }
 
     @Test func costBudgetsCountEstimatedSpend() {

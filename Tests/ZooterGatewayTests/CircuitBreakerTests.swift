@@ -2,8 +2,9 @@ import Testing
 @testable import ZooterGateway
 
 @Suite struct CircuitBreakerTests {
-    @Test func opensAfterConsecutiveFailuresThenProbesOnce() async throws {
-        let breaker = CircuitBreaker(threshold: 3, openDuration: .milliseconds(200))
+    @Test func opensAfterConsecutiveFailuresThenProbesOnce() {
+        let clock = ManualClock()
+        let breaker = CircuitBreaker(threshold: 3, openDuration: .milliseconds(200), now: clock.now)
         breaker.recordFailure()
         breaker.recordFailure()
         breaker.recordSuccess()  // a success resets the count
@@ -12,21 +13,24 @@ import Testing
         #expect(breaker.allowRequest() && !breaker.isOpen)
         breaker.recordFailure()
         #expect(breaker.isOpen && !breaker.allowRequest())
-        try await Task.sleep(for: .milliseconds(250))
+        clock.advance(by: .milliseconds(199))
+        #expect(!breaker.allowRequest(), "still open")
+        clock.advance(by: .milliseconds(1))
         #expect(breaker.allowRequest(), "one probe after the open time")
         #expect(!breaker.allowRequest(), "only one probe at a time")
         breaker.recordFailure()
         #expect(!breaker.allowRequest(), "a failed probe opens the circuit again")
-        try await Task.sleep(for: .milliseconds(250))
+        clock.advance(by: .milliseconds(200))
         #expect(breaker.allowRequest())
         breaker.recordSuccess()
         #expect(!breaker.isOpen && breaker.allowRequest() && breaker.allowRequest())
     }
 
-    @Test func anAbandonedProbeLetsTheNextRequestProbe() async throws {
-        let breaker = CircuitBreaker(threshold: 1, openDuration: .milliseconds(50))
+    @Test func anAbandonedProbeLetsTheNextRequestProbe() {
+        let clock = ManualClock()
+        let breaker = CircuitBreaker(threshold: 1, openDuration: .milliseconds(50), now: clock.now)
         breaker.recordFailure()
-        try await Task.sleep(for: .milliseconds(80))
+        clock.advance(by: .milliseconds(50))
         #expect(breaker.allowRequest())
         breaker.recordAbandoned()
         #expect(breaker.allowRequest())
