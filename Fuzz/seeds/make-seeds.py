@@ -64,11 +64,13 @@ for name, index, message in [("route", 0, route), ("route-batch", 1, route_batch
     write("fuzz-decode", name + ".bin", bytes([index]) + message)
 
 # --- fuzz-safetensors: first byte = consumer (low 2 bits) | (width - 1) << 2 ---
-mlp = safetensors([("hidden.weight", "F32", [2, 8], floats([0.1] * 16)), ("hidden.bias", "F32", [2], floats([0, 0])),
-                   ("output.weight", "F32", [1, 2], floats([1, -1])), ("output.bias", "F32", [1], floats([0]))],
-                  head_meta("mlp", ["reward"], "relu"))
+STATISTICS = ["log_chars", "log_chars_squared", "log_length_ratio", "unique_word_share", "log_lines",
+              "log_list_items", "refusal", "ends_cleanly", "non_ascii_share", "repeated_trigram_share"]  # ResponseStatistics.names
+reward = safetensors([("statistics.weight", "F32", [len(STATISTICS)], floats([0.1] * len(STATISTICS))),
+                      ("embedding.weight", "F32", [2], floats([0.5, -0.5]))],
+                     {"format-role": "zooter-reward-model-linear", "statistics": ",".join(STATISTICS)})
 write("fuzz-safetensors", "router-head.bin", bytes([1 | 3 << 2]) + linear_head(4, ["a", "b"]))
-write("fuzz-safetensors", "reward-model.bin", bytes([2 | 1 << 2]) + mlp)
+write("fuzz-safetensors", "reward-model.bin", bytes([2 | 1 << 2]) + reward)
 write("fuzz-safetensors", "centroids.bin", bytes([3 | 3 << 2]) + safetensors([("centroids", "F32", [2, 4], floats(range(8)))]))
 write("fuzz-safetensors", "dtypes.bin", bytes([0]) + safetensors(
     [("half", "F16", [2], struct.pack("<2e", 1.5, -2.0)), ("brain", "BF16", [2], b"\x80\x3f\x00\xc0"),

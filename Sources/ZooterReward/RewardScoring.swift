@@ -9,11 +9,12 @@ public protocol RewardScoring: Sendable {
     func score(_ pairs: [(query: String, response: String)]) throws -> [Double]
 }
 
-/// The built-in scorer: encoder embeddings of query and response → `RewardModel`.
+/// The built-in scorer: the response's statistics and encoder embedding → `RewardModel`
+/// (the query enters only through the length ratio, so only responses are encoded).
 public struct EmbeddingRewardScorer: RewardScoring {
     public let encoder: TextEncoder
     public let model: RewardModel
-    public var name: String { "zooter-bt-mlp" }
+    public var name: String { "zooter-bt-linear" }
     public var version: String { String(model.version.prefix(16)) }
 
     public init(encoder: TextEncoder, model: RewardModel) {
@@ -22,11 +23,6 @@ public struct EmbeddingRewardScorer: RewardScoring {
     }
 
     public func score(_ pairs: [(query: String, response: String)]) throws -> [Double] {
-        // One encoder pass over every query and response of the batch.
-        let embedded = try encoder.embed(pairs.map(\.query) + pairs.map(\.response))
-        let n = pairs.count
-        let queries = Matrix(rows: n, columns: embedded.columns, values: Array(embedded.values[0..<(n * embedded.columns)]))
-        let responses = Matrix(rows: n, columns: embedded.columns, values: Array(embedded.values[(n * embedded.columns)...]))
-        return model.score(features: RewardModel.features(queries: queries, responses: responses))
+        model.score(pairs, responseEmbeddings: try encoder.embed(pairs.map(\.response)))
     }
 }

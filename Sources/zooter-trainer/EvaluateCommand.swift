@@ -41,6 +41,9 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Also sweep the cost weight λ (and thresholds) and report reward against cost per router (needs costs in the dataset).")
     var costs = false
 
+    @Flag(help: "Also measure the gateway's hybrid top-k offline: the reward scorer, fitted on each training fold's judged responses, picks among ZOOTER's top k (k = 1…experts); needs every expert's response in the dataset.")
+    var hybridTopK = false
+
     @Option(help: "Tag-enhancement β values tried by ZOOTER's selection, comma-separated, each in [0, 1] (default: the built-in grid).")
     var betas: String?
 
@@ -96,11 +99,20 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         let directory = URL(fileURLWithPath: dataset)
-        let data = try RoutingDataset.load(directory: directory, keepResponses: false)
+        let data = try RoutingDataset.load(directory: directory, keepResponses: hybridTopK)
         let embedder = try loadEmbedder(modelDirectory: model, threads: threads)
         let store = EmbeddingCache(directory: URL(fileURLWithPath: cache), encoderIdentity: embedder.identity)
         let (embeddings, encoded) = try store.embeddings(for: data.queries, encode: embedder.embed)
         FileHandle.standardError.write(Data("embeddings: \(data.count) queries, \(encoded) encoded, \(data.count - encoded) from cache\n".utf8))
+        var responseEmbeddings: Matrix?
+        if hybridTopK {
+            guard let responses = HybridTopKInputs.responses(of: data) else {
+                throw ValidationError("--hybrid-top-k needs every expert's response on every line of \(dataset)/routing.jsonl")
+            }
+            let (embedded, encodedResponses) = try store.embeddings(for: responses, encode: embedder.embed)
+            FileHandle.standardError.write(Data("embeddings: \(responses.count) responses, \(encodedResponses) encoded, \(responses.count - encodedResponses) from cache\n".utf8))
+            responseEmbeddings = embedded
+        }
 
         var configuration = EvaluationConfiguration(folds: folds, seeds: (0..<UInt64(seeds)).map { $0 },
                                                     tagSource: TagSource(argument: tags) ?? .source, threads: threads)
@@ -111,6 +123,7 @@ struct EvaluateCommand: ParsableCommand {
         var report = try Evaluator.evaluate(dataset: data, embeddings: embeddings, configuration: configuration,
                                             datasetName: directory.lastPathComponent,
                                             encoderIdentity: embedder.identity, costSweep: costs,
+                                            responseEmbeddings: responseEmbeddings,
                                             progress: { done, total in bar.show("folds", done, total) })
         report.elapsedSeconds = Date().timeIntervalSince(started)
         FileHandle.standardError.write(Data(String(format: "\ndone in %.1f s\n", report.elapsedSeconds ?? 0).utf8))

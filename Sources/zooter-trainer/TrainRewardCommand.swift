@@ -7,14 +7,20 @@ import ZooterTrainer
 struct TrainRewardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-reward",
-        abstract: "Fit the built-in reward model (Bradley–Terry on encoder features) on a dataset with rewards and responses.")
+        abstract: "Fit the built-in reward model (Bradley–Terry on response statistics and embeddings) on a dataset with rewards and responses; report its held-out agreement with the judge next to \"the longer response wins\".")
 
     @Option(help: "Dataset folder with responses and rewards.") var dataset: String
     @Option(help: "Output folder (reward-model.safetensors + reward-report.json).") var out: String
     @Option(help: "Encoder folder.") var model = ModelFolder.defaultPath
     @Option(help: "Use only the first N queries.") var limit: Int?
-    @Option(help: "Training epochs.") var epochs = 12
+    @Option(name: [.customLong("steps"), .customLong("epochs")], help: "Full-batch gradient steps per fit.") var steps = 600
+    @Option(help: "Folds for the held-out agreement (queries are split; 0 skips it).") var folds = 5
     @Option(help: "Threads for encoding.") var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+        guard folds >= 0 else { throw ValidationError("--folds must be 0 (skip) or more, got \(folds)") }
+    }
 
     func run() async throws {
         var data = try RoutingDataset.load(directory: URL(fileURLWithPath: dataset))
@@ -30,31 +36,67 @@ struct TrainRewardCommand: AsyncParsableCommand {
             }
         }
         let encoder = try TextEncoder(modelDirectory: URL(fileURLWithPath: model), threads: threads)
-        FileHandle.standardError.write(Data("[train-reward] embedding \(queries.count) query/response pairs\n".utf8))
-        let unique = Array(Set(queries))
-        let uniqueEmbeddings = try encoder.embed(unique)
-        let index = Dictionary(uniqueKeysWithValues: unique.enumerated().map { ($1, $0) })
-        let q = Matrix(rows: queries.count, columns: encoder.dimension,
-                       values: queries.flatMap { Array(uniqueEmbeddings.row(index[$0]!)) })
-        let r = try encoder.embed(responses)
+        FileHandle.standardError.write(Data("[train-reward] embedding \(responses.count) responses\n".utf8))
+        let embeddings = try encoder.embed(responses)
+        let statistics = zip(queries, responses).flatMap { ResponseStatistics.compute(query: $0, response: $1) }
         var configuration = RewardModelTrainer.Configuration()
-        configuration.epochs = epochs
-        FileHandle.standardError.write(Data("[train-reward] fitting (Bradley–Terry, \(epochs) epochs)\n".utf8))
-        let result = try RewardModelTrainer.train(features: RewardModel.features(queries: q, responses: r),
-                                                  rewards: rewards.values, queries: data.count, experts: data.experts.count,
-                                                  configuration: configuration)
+        configuration.steps = steps
+        configuration.folds = folds
+        FileHandle.standardError.write(Data("[train-reward] fitting (Bradley–Terry, \(folds) folds then all queries, \(steps) steps each)\n".utf8))
+        let result = try RewardModelTrainer.train(
+            statistics: Matrix(rows: responses.count, columns: ResponseStatistics.names.count, values: statistics),
+            embeddings: embeddings, lengths: responses.map(\.unicodeScalars.count), rewards: rewards.values,
+            queries: data.count, experts: data.experts.count, configuration: configuration)
         let outURL = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
         try result.model.save(to: outURL.appendingPathComponent("reward-model.safetensors"))
-        let summary: [String: String] = [
-            "held_out_pairwise_agreement": String(format: "%.4f", result.heldOutAgreement),
-            "training_pairwise_agreement": String(format: "%.4f", result.trainingAgreement),
-            "held_out_pairs": String(result.heldOutPairs), "training_pairs": String(result.trainingPairs),
-            "version": result.model.version, "encoder": encoder.identity.description,
-        ]
+        let report = RewardReport(result: result, folds: folds, encoder: encoder.identity.description)
         let json = JSONEncoder()
         json.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try json.encode(summary).write(to: outURL.appendingPathComponent("reward-report.json"))
-        print("reward model \(result.model.version.prefix(16)) → \(outURL.path); held-out pairwise agreement with the judge \(String(format: "%.3f", result.heldOutAgreement)) over \(result.heldOutPairs) pairs")
+        try json.encode(report).write(to: outURL.appendingPathComponent("reward-report.json"))
+        print("reward model \(result.model.version.prefix(16)) → \(outURL.path)")
+        if let held = result.heldOut {
+            print(String(format: "held-out pairwise agreement with the judge (%d folds, %d pairs): %.3f; \"the longer response wins\": %.3f",
+                         result.perFold.count, held.pairs, held.model, held.longerWins)
+                  + (held.advantageCI95.map { String(format: "; difference 95%% CI [%+.3f, %+.3f]", $0[0], $0[1]) } ?? ""))
+        } else {
+            print("too few queries for \(folds)-fold held-out agreement; training agreement \(String(format: "%.3f", result.training.model))")
+        }
+    }
+}
+
+/// `reward-report.json`: what the fit measured, for people and scripts.
+struct RewardReport: Encodable {
+    struct Agreement: Encodable {
+        var model: Double
+        var longerResponseWins: Double
+        var pairs: Int
+        var advantageCI95: [Double]?
+        init(_ a: RewardModelTrainer.Agreement) {
+            (model, longerResponseWins, pairs, advantageCI95) = (a.model, a.longerWins, a.pairs, a.advantageCI95)
+        }
+        enum CodingKeys: String, CodingKey {
+            case model, longerResponseWins = "longer_response_wins", pairs, advantageCI95 = "advantage_over_longer_ci95"
+        }
+    }
+    var version: String
+    var encoder: String
+    var folds: Int
+    var heldOut: Agreement?
+    var perFold: [Agreement]
+    var training: Agreement
+    var statistics: [String]
+
+    init(result: RewardModelTrainer.Result, folds: Int, encoder: String) {
+        version = result.model.version
+        self.encoder = encoder
+        self.folds = folds
+        heldOut = result.heldOut.map(Agreement.init)
+        perFold = result.perFold.map(Agreement.init)
+        training = Agreement(result.training)
+        statistics = ResponseStatistics.names
+    }
+    enum CodingKeys: String, CodingKey {
+        case version, encoder, folds, heldOut = "held_out_pairwise_agreement", perFold = "per_fold", training = "training_pairwise_agreement", statistics
     }
 }

@@ -66,8 +66,9 @@ final class Services {
         let latent = KMeans(centroids: try embed(["fix my python code", "solve this integral", "write a poem", "plan a trip"]))
         tagger = TaggerService(taxonomy: taxonomy, matcher: try TagMatcher(taxonomy: taxonomy, embed: embed),
                                latent: latent, encoder: encoder, batcher: embeddings)
-        scorer = FuzzRewardScorer(embed: embed, model: try RewardModel(weights: Self.weights(
-            HeadArchitecture(kind: .mlp, inputs: 4 * dimension, hidden: 8, outputs: 1), experts: ["reward"])))
+        scorer = FuzzRewardScorer(embed: embed, model: try RewardModel(
+            statisticsWeights: ResponseStatistics.names.indices.map { Float($0 % 3 - 1) / 10 },
+            embeddingWeights: (0..<dimension).map { Float(($0 * 7919) % 201 - 100) / 1000 }))
         let scorer = self.scorer
         scores = ComputeBatcher(maxBatch: 64, maxWait: .zero, maxQueuedItems: 4096, threadPool: .singleton) { pairs in
             try scorer.score(pairs.map { (query: $0.query, response: $0.response) })
@@ -122,11 +123,10 @@ final class Services {
 struct FuzzRewardScorer: RewardScoring {
     let embed: @Sendable ([String]) throws -> Matrix
     let model: RewardModel
-    var name: String { "zooter-bt-mlp" }
+    var name: String { "zooter-bt-linear" }
     var version: String { String(model.version.prefix(16)) }
 
     func score(_ pairs: [(query: String, response: String)]) throws -> [Double] {
-        let queries = try embed(pairs.map(\.query)), responses = try embed(pairs.map(\.response))
-        return model.score(features: RewardModel.features(queries: queries, responses: responses))
+        model.score(pairs, responseEmbeddings: try embed(pairs.map(\.response)))
     }
 }

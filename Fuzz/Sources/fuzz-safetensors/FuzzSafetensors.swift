@@ -14,7 +14,7 @@ func check(_ condition: Bool, _ message: @autoclosure () -> String) {
 /// Zero-filled rows for forward passes: only "does not trap" matters, not the values.
 func zeros(rows: Int, columns: Int) -> Matrix { Matrix(rows: rows, columns: columns) }
 
-/// A head file, as LoadModel (`inputs` = encoder width) or the reward service (4 × width) reads it.
+/// A head file, as LoadModel reads it (`inputs` = encoder width).
 func fuzzHead(_ data: Data, inputs: Int?) {
     guard let (weights, metadata) = try? HeadWeights.load(safetensors: data, inputs: inputs) else { return }
     let architecture = weights.architecture
@@ -32,11 +32,16 @@ func fuzzHead(_ data: Data, inputs: Int?) {
     // What the router does with a head: one forward pass.
     let probabilities = RouterHead(weights: weights).probabilities(zeros(rows: 1, columns: architecture.inputs))
     check(probabilities.rows == 1 && probabilities.columns == architecture.outputs, "probabilities shape")
-    // What the reward service does with one: RewardModel accepts it or throws, then scores.
-    if let model = try? RewardModel(weights: weights) {
-        let scores = model.score(features: zeros(rows: 1, columns: 4 * model.dimension))
-        check(scores.count == 1, "one reward per feature row")
-    }
+}
+
+/// A reward-model file, as the reward service reads it (`dimension` = encoder width): it loads or
+/// throws, then scores; what loaded saves and loads back unchanged.
+func fuzzRewardModel(_ data: Data, dimension: Int) {
+    guard let model = try? RewardModel.load(safetensors: data, name: "reward-model.safetensors", dimension: dimension) else { return }
+    let scores = model.score([(query: "q", response: "r")], responseEmbeddings: zeros(rows: 1, columns: model.dimension))
+    check(scores.count == 1 && scores[0].isFinite, "one finite reward per response")
+    let again = try? RewardModel.load(safetensors: model.safetensorsData(), name: "again", dimension: dimension)
+    check(again?.version == model.version, "reward model changed in a save/load round trip")
 }
 
 /// A centroid file, read as KMeans.load(from:dimension:) reads it (KMeans+File.swift), from
@@ -70,7 +75,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     switch selector & 3 {
     case 0: fuzzHead(file, inputs: nil); fuzzAnyTensor(file)
     case 1: fuzzHead(file, inputs: width)
-    case 2: fuzzHead(file, inputs: 4 * width)
+    case 2: fuzzRewardModel(file, dimension: width)
     default: fuzzCentroids(file, dimension: width)
     }
     return 0

@@ -38,6 +38,7 @@ extension EvaluationReport {
             lines.append("selected for \(m.method.rawValue): " + top.map { "\($0.key) ×\($0.value)" }.joined(separator: "; "))
         }
         if let costs { lines.append(""); lines.append(contentsOf: costs.markdownLines()) }
+        if let hybridTopK { lines.append(""); lines.append(contentsOf: hybridTopK.markdownLines()) }
         return lines.joined(separator: "\n")
     }
 }
@@ -55,6 +56,22 @@ extension CostAnalysis {
             let match = curve.costToMatchBestSingle.map { String(format: "%.4g (%.0f%%)", $0, 100 * $0 / max(bestSingle.meanCost, 1e-300)) } ?? "never"
             let within = curve.bestRewardWithinCheapestCost.map { String(format: "%.4f", $0) } ?? "-"
             lines.append("| \(curve.method) | \(match) | \(within) | \(String(format: "%.4f", curve.logCostAUC)) |")
+        }
+        return lines
+    }
+}
+
+extension HybridTopKReport {
+    /// The hybrid top-k table: per k, the reward of the scorer's pick against ZOOTER alone.
+    func markdownLines() -> [String] {
+        var lines = [String(format: "hybrid top-k: the reward scorer (fitted per training fold) picks among ZOOTER's top k; held-out pairwise agreement with the judge %.3f, \"longer response wins\" %.3f (%d pairs)",
+                            scorerAgreement, longerWinsAgreement, heldOutPairs),
+                     "",
+                     "| k (expert calls) | mean reward | Δ vs zooter [95% CI] | best of k (perfect scorer) |",
+                     "| ---: | ---: | --- | ---: |"]
+        for p in points {
+            let ci = p.deltaVsZooterCI95.count == 2 ? String(format: "[%+.4f, %+.4f]", p.deltaVsZooterCI95[0], p.deltaVsZooterCI95[1]) : ""
+            lines.append(String(format: "| %d | %.4f | %+.4f %@ | %.4f |", p.k, p.meanReward, p.deltaVsZooter, ci, p.bestOfKMeanReward))
         }
         return lines
     }

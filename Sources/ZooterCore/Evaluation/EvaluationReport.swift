@@ -13,6 +13,8 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public var elapsedSeconds: Double?
     /// Reward against cost per router; present when the evaluation ran the cost sweep.
     public var costs: CostAnalysis?
+    /// The gateway's hybrid top-k measured offline; present when the evaluation had every response.
+    public var hybridTopK: HybridTopKReport? = nil
 
     public func method(_ method: RoutingMethod) -> MethodReport? {
         methods.first { $0.method == method }

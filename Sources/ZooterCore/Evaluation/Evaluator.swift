@@ -13,8 +13,11 @@ public enum Evaluator {
     ///   - progress: called with (finished jobs, total jobs) after each (seed, fold); worker threads.
     ///   - costSweep: also sweep cost weights and thresholds and report reward against cost
     ///     (`EvaluationReport.costs`).
+    ///   - responseEmbeddings: `[queries × experts][d]` embeddings of every expert's response
+    ///     (row `q * experts + e`); given, the hybrid top-k is measured (`EvaluationReport.hybridTopK`).
     public static func evaluate(dataset: RoutingDataset, embeddings: Matrix, configuration: EvaluationConfiguration,
                                 datasetName: String = "", encoderIdentity: String = "", costSweep: Bool = false,
+                                responseEmbeddings: Matrix? = nil,
                                 observer: (@Sendable (SelectionEvent) -> Void)? = nil,
                                 progress: (@Sendable (Int, Int) -> Void)? = nil) throws(CoreError) -> EvaluationReport {
         let rewards = try validate(dataset: dataset, embeddings: embeddings, configuration: configuration)
@@ -24,6 +27,9 @@ public enum Evaluator {
         }
         let n = dataset.count, k = configuration.folds
         let seeds = configuration.seeds
+        let responseFeatures = try responseEmbeddings.map { embeddings throws(CoreError) in
+            try HybridTopKInputs.features(dataset: dataset, responseEmbeddings: embeddings)
+        }
         let foldsPerSeed = seeds.map { CrossValidation.folds(count: n, folds: k, seed: $0) }
         let jobs = seeds.count * k
         let slots = Mutex<[FoldRunner.Outcome?]>([FoldRunner.Outcome?](repeating: nil, count: jobs))
@@ -38,7 +44,8 @@ public enum Evaluator {
                     .flatMap(\.element).sorted()
                 let outcome = runFold(dataset: dataset, embeddings: embeddings, rewards: rewards,
                                       trainRows: trainRows, testRows: testRows, seed: seeds[seedIndex], fold: fold,
-                                      configuration: configuration, costSweep: costSweep, observer: observer)
+                                      configuration: configuration, costSweep: costSweep,
+                                      responseFeatures: responseFeatures, observer: observer)
                 slots.withLock { $0[job] = outcome }
                 let done = finished.withLock { count -> Int in
                     count += 1
@@ -52,6 +59,7 @@ public enum Evaluator {
         var choices = [RoutingMethod: [[Int]]]()  // method → seed → row → expert
         var selections = [RoutingMethod: [String: Int]]()
         var costChoices = [CostSweep.Method: [[[Int]]]]()  // method → point → seed → row → expert
+        var hybrid = [[HybridCandidates?]](repeating: [HybridCandidates?](repeating: nil, count: n), count: seeds.count)
         for (seedIndex, folds) in foldsPerSeed.enumerated() {
             for (fold, testRows) in folds.enumerated() {
                 guard let outcome = outcomes[seedIndex * k + fold] else { continue }
@@ -70,6 +78,7 @@ public enum Evaluator {
                     }
                     for (i, row) in testRows.enumerated() { choices[method]?[seedIndex][row] = chosen[i] }
                 }
+                for (i, row) in testRows.enumerated() { hybrid[seedIndex][row] = outcome.hybrid?[i] }
                 for (method, summary) in outcome.selections { selections[method, default: [:]][summary, default: 0] += 1 }
             }
         }
@@ -81,13 +90,21 @@ public enum Evaluator {
         if costSweep {
             report.costs = CostAnalysisBuilder(dataset: dataset, rewards: rewards).build(choices: costChoices)
         }
+        if let responseFeatures {
+            let complete = hybrid.map { $0.compactMap { $0 } }
+            if complete.allSatisfy({ $0.count == n }) {
+                report.hybridTopK = ReportBuilder(dataset: dataset, rewards: rewards, configuration: configuration)
+                    .hybridTopK(complete, logLengths: (0..<responseFeatures.rows).map { Double(responseFeatures[$0, 0]) })
+            }
+        }
         return report
     }
 
     /// One outer fold: masks the test rows' rewards (NaN) before any method sees them.
     static func runFold(dataset: RoutingDataset, embeddings: Matrix, rewards: RewardTable, trainRows: [Int],
                         testRows: [Int], seed: UInt64, fold: Int, configuration: EvaluationConfiguration,
-                        costSweep: Bool = false, observer: (@Sendable (SelectionEvent) -> Void)?) -> FoldRunner.Outcome {
+                        costSweep: Bool = false, responseFeatures: Matrix? = nil,
+                        observer: (@Sendable (SelectionEvent) -> Void)?) -> FoldRunner.Outcome {
         var masked = rewards.values
         for row in testRows {
             for e in 0..<rewards.experts { masked[row * rewards.experts + e] = .nan }
@@ -99,7 +116,8 @@ public enum Evaluator {
         let costs = costSweep ? (ExpertCosts.realised(dataset, rows: trainRows) ?? ExpertCosts.of(dataset)).relative : nil
         return FoldRunner(embeddings: embeddings, rewards: visible, tags: tags, experts: dataset.experts,
                           trainRows: trainRows, testRows: testRows, seed: seed, fold: fold,
-                          configuration: configuration, observer: observer, costs: costs).run()
+                          configuration: configuration, observer: observer, costs: costs,
+                          responseFeatures: responseFeatures).run()
     }
 
     private static func validate(dataset: RoutingDataset, embeddings: Matrix,

@@ -20,6 +20,8 @@ struct FoldRunner {
     let observer: (@Sendable (SelectionEvent) -> Void)?
     /// Relative expert costs known from the training rows; non-nil runs the cost sweep.
     var costs: [Double]? = nil
+    /// Every response's reward-scorer features; non-nil runs the hybrid top-k (`HybridTopKReport`).
+    var responseFeatures: Matrix? = nil
 
     /// Choices per method for `testRows` (same order) and a readable record of what was selected.
     struct Outcome: Sendable {
@@ -27,6 +29,8 @@ struct FoldRunner {
         var selections: [RoutingMethod: String] = [:]
         /// With `costs`: per swept router, per point of its grid, the choice for each test row.
         var costChoices: [CostSweep.Method: [[Int]]] = [:]
+        /// With `responseFeatures`: per test row, the hybrid top-k's candidates and scores.
+        var hybrid: [HybridCandidates]? = nil
     }
 
     func run() -> Outcome {
@@ -51,6 +55,11 @@ struct FoldRunner {
             if method == .zooter { zooterProbabilities = probabilities }
             outcome.choices[method] = RoutingPolicy(threshold: choice.threshold, fallbackExpert: fallback).choose(probabilities)
             outcome.selections[method] = choice.summary
+        }
+
+        if let responseFeatures, let zooterProbabilities, let zooterChoices = outcome.choices[.zooter] {
+            outcome.hybrid = hybridCandidates(responseFeatures: responseFeatures, zooterProbabilities: zooterProbabilities,
+                                              zooterChoices: zooterChoices)
         }
 
         let k = selectNeighbourCount(splits: splits)

@@ -98,19 +98,11 @@ struct ReportBuilder {
     }
 
     /// Percentile bootstrap (2.5 %, 97.5 %) of the mean of `values`, seeded per method.
-    private func bootstrapCI(_ values: [Double], stream: UInt64) -> [Double] {
+    func bootstrapCI(_ values: [Double], stream: UInt64) -> [Double] {
         let b = configuration.bootstrapSamples
         guard b > 0, !values.isEmpty else { return [mean(values), mean(values)] }
         var generator = SeededGenerator(seed: configuration.seeds.first ?? 0, stream: 0xB007, stream)
-        var means = [Double](repeating: 0, count: b)
-        for i in 0..<b {
-            var total = 0.0
-            for _ in 0..<values.count { total += values[generator.int(below: values.count)] }
-            means[i] = total / Double(values.count)
-        }
-        means.sort()
-        let lo = means[Int(0.025 * Double(b - 1))], hi = means[Int((0.975 * Double(b - 1)).rounded(.up))]
-        return [lo, hi]
+        return PercentileBootstrap.meanInterval(values, samples: b, generator: &generator)
     }
 }
 

@@ -1,81 +1,199 @@
-/// Fits a `RewardModel` on judged data with the Bradley–Terry pairwise loss:
-/// for responses a, b to one query with judge rewards r_a > r_b, minimise −log σ(s_a − s_b).
+import Foundation
+
+/// Fits a `RewardModel` on judged responses with the Bradley–Terry pairwise loss: for responses
+/// a, b to one query with judge rewards r_a > r_b, minimise −log σ(s_a − s_b) plus an L2 penalty.
 ///
 /// Pairs come from every query's responses (ties skipped). Queries, not pairs, are split into
-/// training and held-out sets, so the held-out pairwise agreement with the judge measures how the
-/// scorer does on queries it never saw.
+/// folds, so the cross-validated agreement with the judge measures the scorer on queries it never
+/// saw; "the longer response wins" is measured on the same held-out pairs, the baseline a scorer
+/// must beat to be worth running. The shipped model is then fitted on every query.
 public enum RewardModelTrainer {
     public struct Configuration: Sendable {
-        public var hidden = 64
-        public var learningRate: Float = 2e-3
-        public var weightDecay: Float = 1e-3
-        public var epochs = 12
-        public var batchPairs = 64
-        public var heldOutFraction = 0.2
+        /// L2 penalty on the standardized statistics' weights: almost none, they are few and each counts.
+        public var statisticsPenalty: Float = 1e-3
+        /// L2 penalty on the standardized embedding weights: strong, or 384 noisy coordinates drown
+        /// the statistics (alpaca-eval-13b, 5 folds: 0.550 held-out agreement at 1e-3, 0.625 at 2).
+        public var embeddingPenalty: Float = 2
+        /// Full-batch gradient steps; the loss is convex, 600 steps settle it on standardized features.
+        public var steps = 600
+        public var learningRate: Float = 0.3
+        /// Folds for the held-out agreement (queries split; 0 or 1 skips it).
+        public var folds = 5
+        public var bootstrapSamples = 1000
         public var seed: UInt64 = 7
         public init() {}
     }
 
+    /// How often a scorer orders held-out pairs as the judge did, next to "the longer response wins".
+    public struct Agreement: Sendable, Equatable {
+        public var model: Double
+        public var longerWins: Double
+        public var pairs: Int
+        /// 95 % bootstrap interval of `model − longerWins`, resampling queries (pooled held-out only).
+        public var advantageCI95: [Double]?
+    }
+
     public struct Result: Sendable {
         public var model: RewardModel
-        /// Share of held-out pairs ordered as the judge ordered them.
-        public var heldOutAgreement: Double
-        public var trainingAgreement: Double
-        public var heldOutPairs: Int
-        public var trainingPairs: Int
+        /// Pooled over folds: every query held out once. Nil when `folds` < 2 or too few queries.
+        public var heldOut: Agreement?
+        public var perFold: [Agreement]
+        /// Agreement of the shipped model on the pairs it was fitted on.
+        public var training: Agreement
     }
 
     /// A comparison: feature rows of the better and the worse response.
-    struct Pair { var better: Int; var worse: Int }
+    struct Pair: Equatable { var better: Int; var worse: Int }
 
     /// - Parameters:
-    ///   - features: `[queries × experts][4d]`, row `q * experts + e` for response e of query q.
-    ///   - rewards: the judge's rewards, same layout.
-    public static func train(features: Matrix, rewards: [Double], queries: Int, experts: Int,
+    ///   - statistics: `[queries × experts][ResponseStatistics.names.count]`, row `q * experts + e`.
+    ///   - embeddings: the responses' embeddings, same rows.
+    ///   - lengths: the responses' lengths in characters, same rows (for the baseline).
+    ///   - rewards: the judge's rewards, same rows.
+    public static func train(statistics: Matrix, embeddings: Matrix, lengths: [Int], rewards: [Double],
+                             queries: Int, experts: Int,
                              configuration c: Configuration = Configuration()) throws(CoreError) -> Result {
-        precondition(features.rows == queries * experts && rewards.count == features.rows, "one feature row per response")
-        var generator = SeededGenerator(seed: c.seed)
-        var order = Array(0..<queries)
-        order.shuffle(using: &generator)
-        let heldOutCount = Int(Double(queries) * c.heldOutFraction)
-        let heldOut = Set(order.prefix(heldOutCount))
-        var trainPairs: [Pair] = [], testPairs: [Pair] = []
-        for q in 0..<queries {
+        let rows = queries * experts
+        precondition(statistics.rows == rows && embeddings.rows == rows && lengths.count == rows && rewards.count == rows,
+                     "one statistics row, embedding, length and reward per response")
+        precondition(statistics.columns == ResponseStatistics.names.count, "one column per statistic")
+        let features = concatenate(statistics, embeddings)
+        let penalties = Self.penalties(statistics: statistics.columns, embedding: embeddings.columns, configuration: c)
+        func pairs(of selected: some Sequence<Int>) -> [Pair] {
+            preferencePairs(queries: selected, experts: experts) { rewards[$0 * experts + $1] }
+        }
+        /// Per query: pairs the model orders as the judge, pairs the longer response wins, pairs.
+        func tally(_ weights: [Float], on pairs: [Pair]) -> [Int: (model: Int, longer: Int, pairs: Int)] {
+            let scores = score(features, weights)
+            var out: [Int: (model: Int, longer: Int, pairs: Int)] = [:]
+            for pair in pairs {
+                var t = out[pair.better / experts] ?? (0, 0, 0)
+                if scores[pair.better] > scores[pair.worse] { t.model += 1 }
+                if lengths[pair.better] > lengths[pair.worse] { t.longer += 1 }
+                t.pairs += 1
+                out[pair.better / experts] = t
+            }
+            return out
+        }
+        func agreement(_ tallies: some Collection<(model: Int, longer: Int, pairs: Int)>) -> Agreement {
+            let n = tallies.map(\.pairs).reduce(0, +)
+            return Agreement(model: Double(tallies.map(\.model).reduce(0, +)) / Double(max(n, 1)),
+                             longerWins: Double(tallies.map(\.longer).reduce(0, +)) / Double(max(n, 1)), pairs: n)
+        }
+
+        let all = pairs(of: 0..<queries)
+        guard !all.isEmpty else {
+            throw CoreError.evaluation(.invalidConfiguration("no query has two responses with different rewards: nothing to learn a preference from"))
+        }
+        var perFold: [Agreement] = []
+        var heldOutTallies: [(model: Int, longer: Int, pairs: Int)] = []
+        if c.folds >= 2, queries >= 2 * c.folds {
+            var generator = SeededGenerator(seed: c.seed)
+            var order = Array(0..<queries)
+            order.shuffle(using: &generator)
+            for fold in 0..<c.folds {
+                let held = Set(order.enumerated().filter { $0.offset % c.folds == fold }.map(\.element))
+                let trainPairs = pairs(of: (0..<queries).filter { !held.contains($0) })
+                let testPairs = pairs(of: held.sorted())
+                guard !trainPairs.isEmpty, !testPairs.isEmpty else { continue }
+                let weights = fit(features: features, pairs: trainPairs, penalties: penalties, configuration: c)
+                let tallies = tally(weights, on: testPairs).sorted { $0.key < $1.key }.map(\.value)
+                perFold.append(agreement(tallies))
+                heldOutTallies += tallies
+            }
+        }
+        var pooled: Agreement?
+        if !heldOutTallies.isEmpty {
+            pooled = agreement(heldOutTallies)
+            if c.bootstrapSamples > 0 {
+                var generator = SeededGenerator(seed: c.seed, stream: 0xB007)
+                pooled?.advantageCI95 = PercentileBootstrap.ratioInterval(
+                    numerators: heldOutTallies.map { Double($0.model - $0.longer) }, denominators: heldOutTallies.map { Double($0.pairs) },
+                    samples: c.bootstrapSamples, generator: &generator)
+            }
+        }
+
+        let weights = fit(features: features, pairs: all, penalties: penalties, configuration: c)
+        let k = statistics.columns
+        let model = try RewardModel(statisticsWeights: Array(weights[0..<k]), embeddingWeights: Array(weights[k...]))
+        return Result(model: model, heldOut: pooled, perFold: perFold, training: agreement(Array(tally(weights, on: all).values)))
+    }
+
+    /// Every (better, worse) pair of responses to one of `queries` (rows `q * experts + e`);
+    /// ties, and rewards that are NaN (masked), give no pair.
+    static func preferencePairs(queries: some Sequence<Int>, experts: Int, reward: (Int, Int) -> Double) -> [Pair] {
+        var out: [Pair] = []
+        for q in queries {
             for a in 0..<experts {
-                for b in 0..<experts where rewards[q * experts + a] > rewards[q * experts + b] {
-                    let pair = Pair(better: q * experts + a, worse: q * experts + b)
-                    if heldOut.contains(q) { testPairs.append(pair) } else { trainPairs.append(pair) }
+                for b in 0..<experts where reward(q, a) > reward(q, b) {
+                    out.append(Pair(better: q * experts + a, worse: q * experts + b))
                 }
             }
         }
-        let architecture = HeadArchitecture(kind: .mlp, inputs: features.columns, hidden: c.hidden, outputs: 1, activation: .relu)
-        var parameters = HeadWeights.initial(architecture: architecture, prior: [1], experts: ["reward"], generator: &generator).parameters
-        var m = [Float](repeating: 0, count: parameters.count), v = m
-        let mask = architecture.decayMask
-        var step = 0
-        for _ in 0..<c.epochs {
-            trainPairs.shuffle(using: &generator)
-            var start = 0
-            while start < trainPairs.count {
-                let batch = trainPairs[start..<min(start + c.batchPairs, trainPairs.count)]
-                start += c.batchPairs
-                let gradient = RewardGradient.bradleyTerry(architecture: architecture, parameters: parameters,
-                                                           features: features, pairs: batch)
-                step += 1
-                let c1 = 1 - pow(0.9, Float(step)), c2 = 1 - pow(0.999, Float(step))
-                HeadKernels.adamWStep(parameters: &parameters, gradient: gradient, m: &m, v: &v, decayMask: mask,
-                                      learningRate: c.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8,
-                                      weightDecay: c.weightDecay, correction1: c1, correction2: c2)
+        return out
+    }
+
+    /// Per feature column: the statistics' penalty, then the embedding's.
+    static func penalties(statistics: Int, embedding: Int, configuration c: Configuration) -> [Float] {
+        [Float](repeating: c.statisticsPenalty, count: statistics) + [Float](repeating: c.embeddingPenalty, count: embedding)
+    }
+
+    /// Bradley–Terry logistic regression on pair differences by full-batch gradient descent.
+    /// Columns are standardized (by the spread of their pair differences) so one learning rate and
+    /// one penalty scale suit every feature; the returned weights apply to the raw features.
+    static func fit(features x: Matrix, pairs: [Pair], penalties: [Float], configuration c: Configuration) -> [Float] {
+        let n = pairs.count, k = x.columns
+        var differences = [Float](repeating: 0, count: n * k)
+        for (i, pair) in pairs.enumerated() {
+            for j in 0..<k { differences[i * k + j] = x[pair.better, j] - x[pair.worse, j] }
+        }
+        var scale = [Float](repeating: 1, count: k)
+        for j in 0..<k {
+            var sum = 0.0, squares = 0.0
+            for i in 0..<n { let v = Double(differences[i * k + j]); sum += v; squares += v * v }
+            let mean = sum / Double(n)
+            let spread = (max(squares / Double(n) - mean * mean, 0)).squareRoot()
+            scale[j] = Float(1 / (spread + 1e-6))
+        }
+        for i in 0..<n { for j in 0..<k { differences[i * k + j] *= scale[j] } }
+
+        var weights = [Float](repeating: 0, count: k)
+        var gradient = [Float](repeating: 0, count: k)
+        differences.withUnsafeBufferPointer { d in
+            for _ in 0..<c.steps {
+                for j in 0..<k { gradient[j] = penalties[j] * weights[j] }
+                weights.withUnsafeBufferPointer { w in
+                    gradient.withUnsafeMutableBufferPointer { g in
+                        for i in 0..<n {
+                            let row = d.baseAddress! + i * k
+                            let margin = HeadKernels.dot(row, w.baseAddress!, k)
+                            // d/dw of −log σ(margin) = −(1 − σ(margin)) · row
+                            HeadKernels.axpy(-1 / (1 + expf(margin)) / Float(n), row, g.baseAddress!, k)
+                        }
+                    }
+                }
+                for j in 0..<k { weights[j] -= c.learningRate * gradient[j] }
             }
         }
-        let model = try RewardModel(weights: HeadWeights(architecture: architecture, parameters: parameters, experts: ["reward"]))
-        let scores = model.score(features: features)
-        func agreement(_ pairs: [Pair]) -> Double {
-            pairs.isEmpty ? 0 : Double(pairs.filter { scores[$0.better] > scores[$0.worse] }.count) / Double(pairs.count)
+        return (0..<k).map { weights[$0] * scale[$0] }
+    }
+
+    /// The mean Bradley–Terry loss of raw-feature weights over `pairs` (what `fit` minimises, less the penalty).
+    static func loss(features x: Matrix, weights: [Float], pairs: [Pair]) -> Double {
+        let scores = score(x, weights)
+        return pairs.map { log1p(exp(-(scores[$0.better] - scores[$0.worse]))) }.reduce(0, +) / Double(max(pairs.count, 1))
+    }
+
+    static func score(_ x: Matrix, _ weights: [Float]) -> [Double] {
+        (0..<x.rows).map { Double(HeadKernels.dot(Array(x.row($0)), weights)) }
+    }
+
+    static func concatenate(_ a: Matrix, _ b: Matrix) -> Matrix {
+        var out = Matrix(rows: a.rows, columns: a.columns + b.columns)
+        for row in 0..<a.rows {
+            for j in 0..<a.columns { out[row, j] = a[row, j] }
+            for j in 0..<b.columns { out[row, a.columns + j] = b[row, j] }
         }
-        return Result(model: model, heldOutAgreement: agreement(testPairs), trainingAgreement: agreement(trainPairs),
-                      heldOutPairs: testPairs.count, trainingPairs: trainPairs.count)
+        return out
     }
 }
-
-import Foundation
