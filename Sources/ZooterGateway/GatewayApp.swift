@@ -1,10 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import HummingbirdTLS
 public import Logging
 import NIOCore
-import NIOSSL
+import ZooterRPC
 public import ServiceLifecycle
 import ZooterServiceKit
 
@@ -27,21 +26,23 @@ public enum GatewayApp {
         let router = service.makeRouter()
         router.middlewares.add(GatewayService.UnmatchedRequests(service: service))
         let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(options.idleSeconds)))
-        var server = HTTPServerBuilder { responder in HangupAwareChannel(base: HTTP1Channel(responder: responder, configuration: http1)) }
+        var tls: ServerTLSContext?
         if let certificate = options.tlsCert, let key = options.tlsKey {
-            let chain: [NIOSSLCertificate]
-            let privateKey: NIOSSLPrivateKey
-            do { chain = try NIOSSLCertificate.fromPEMFile(certificate) } catch {
-                throw GatewayError.configuration("--tls-cert \(certificate) is not a readable PEM certificate chain (\(error))")
+            do throws(RPCError) {
+                tls = try ServerTLSContext(ServerTLS(certificateChainPath: certificate, privateKeyPath: key,
+                                                     reloadInterval: options.tlsReloadSeconds > 0 ? .seconds(options.tlsReloadSeconds) : nil,
+                                                     applicationProtocols: ["http/1.1"]))
+            } catch {
+                throw GatewayError.configuration(error.message)
             }
-            do { privateKey = try NIOSSLPrivateKey(file: key, format: .pem) } catch {
-                throw GatewayError.configuration("--tls-key \(key) is not a readable, unencrypted PEM private key (\(error))")
+        }
+        let server: HTTPServerBuilder
+        if let tls {
+            server = HTTPServerBuilder { responder in
+                ReloadingTLSChannel(base: HangupAwareChannel(base: HTTP1Channel(responder: responder, configuration: http1)), tls: tls)
             }
-            guard !chain.isEmpty else { throw GatewayError.configuration("--tls-cert \(certificate) holds no certificate") }
-            var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
-            tls.minimumTLSVersion = .tlsv12
-            tls.applicationProtocols = ["http/1.1"]
-            server = try .tls(server, tlsConfiguration: tls)
+        } else {
+            server = HTTPServerBuilder { responder in HangupAwareChannel(base: HTTP1Channel(responder: responder, configuration: http1)) }
         }
         let host = options.host
         let app = Application(
@@ -56,8 +57,14 @@ public enum GatewayApp {
             logger.info("exchange log", metadata: ["path": "\(recorder.settings.path)", "sample_rate": "\(recorder.settings.sampleRate)",
                                                    "store_text": "\(recorder.settings.storeText)", "scored": "\(configuration.rewardTargets != nil)"])
         }
+        // Certificate rotation: a periodic check of the files and SIGHUP.
+        var certificates: [any Service] = []
+        if let tls {
+            certificates.append(TLSReloadOnHangup(contexts: [tls], logger: logger))
+            if tls.settings.reloadInterval != nil { certificates.append(TLSFileWatch(context: tls, logger: logger)) }
+        }
         // Stopped in reverse: the HTTP server finishes its requests, then the recorder writes its
         // queue, then the connections close.
-        return [service] + (service.recorder.map { [$0] } ?? []) + [app]
+        return [service] + (service.recorder.map { [$0] } ?? []) + certificates + [app]
     }
 }

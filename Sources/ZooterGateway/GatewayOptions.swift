@@ -25,6 +25,9 @@ public struct GatewayOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert (unencrypted).")
     public var tlsKey: String?
 
+    @Option(name: .customLong("tls-reload-seconds"), help: "Check the TLS files for changes this often and reload them (0: only on SIGHUP).")
+    public var tlsReloadSeconds = 60
+
     @Flag(help: "Serve plain HTTP on a non-loopback --host (behind a TLS-terminating proxy or on a trusted network).")
     public var plaintext = false
 
@@ -37,6 +40,7 @@ public struct GatewayOptions: ParsableArguments, Sendable {
         guard idleSeconds > 0 else { throw ValidationError("--idle-seconds must be positive") }
         try observability.checkDistinct(fromPort: port, host: host, protocolName: "the gateway's HTTP")
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard tlsReloadSeconds >= 0 else { throw ValidationError("--tls-reload-seconds must be 0 or more") }
         if plaintext && tlsCert != nil { throw ValidationError("--plaintext and --tls-cert contradict each other") }
         // Plaintext only when asked for: API keys and prompts cross this connection.
         if tlsCert == nil && !plaintext && !NetworkAddress.isLoopback(host) {

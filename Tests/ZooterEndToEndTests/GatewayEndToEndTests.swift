@@ -229,9 +229,12 @@ import ZooterTestSupport
         let config = pki.folder.appendingPathComponent("gateway.json")
         try JSONSerialization.data(withJSONObject: configuration).write(to: config)
         let binary = ServiceProcess.binDirectory.appendingPathComponent("zooter-gateway")
+        let live = pki.path("gateway-live.crt")
+        try FileManager.default.copyItem(atPath: pki.serverCertificate, toPath: live)
 
         let gateway = try ChildProcess(path: binary, ["--config", config.path, "--port", "0", "--allow-anonymous",
-                                                      "--tls-cert", pki.serverCertificate, "--tls-key", pki.serverKey], name: "tls gateway")
+                                                      "--tls-cert", live, "--tls-key", pki.serverKey, "--tls-reload-seconds", "0"],
+                                       name: "tls gateway")
         defer { gateway.kill(SIGTERM) }
         let port = try await gateway.port()
         let client = """
@@ -250,6 +253,21 @@ import ZooterTestSupport
         #expect(untrusted.output.contains("refused:") && untrusted.output.lowercased().contains("certificate"), "\(untrusted.output)\(untrusted.standardError)")
         let plain = try await ChildProcess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/health/live"])
         #expect(plain.output != "200", "plain HTTP on the TLS port must not be served")
+
+        // Rotation: a certificate from the other CA, picked up on SIGHUP by new connections; a
+        // broken file on the next SIGHUP keeps the rotated certificate serving.
+        try Data(contentsOf: URL(fileURLWithPath: pki.otherServerCertificate)).write(to: URL(fileURLWithPath: live), options: .atomic)
+        gateway.kill(SIGHUP)
+        _ = try await gateway.line(matching: "reloaded the TLS certificate")
+        let rotated = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", client, "https://localhost:\(port)/v1", pki.otherCACertificate])
+        #expect(rotated.output.contains("answer: answer from solo: over tls"), "\(rotated.output)\(rotated.standardError)")
+        let stale = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", client, "https://localhost:\(port)/v1", pki.caCertificate])
+        #expect(stale.output.contains("refused:"), "\(stale.output)\(stale.standardError)")
+        try Data("not a certificate".utf8).write(to: URL(fileURLWithPath: live), options: .atomic)
+        gateway.kill(SIGHUP)
+        _ = try await gateway.line(matching: "SIGHUP: the TLS files are not usable")
+        let kept = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", client, "https://localhost:\(port)/v1", pki.otherCACertificate])
+        #expect(kept.output.contains("answer: answer from solo: over tls"), "\(kept.output)\(kept.standardError)")
 
         let refusals: [([String], String)] = [
             (["--host", "0.0.0.0"], "--plaintext"),

@@ -103,8 +103,8 @@ public final class GRPCServer: Service, Sendable {
         await withTaskCancellationOrGracefulShutdownHandler {
             await withDiscardingTaskGroup { tasks in
                 tasks.addTask { await self.dispatcher.run() }
-                if let interval = configuration.tls?.reloadInterval {
-                    tasks.addTask { await self.reloadTLSPeriodically(every: interval) }
+                if let tls = self.state.withLock({ $0.tls }) {
+                    tasks.addTask { await tls.watch(logger: self.logger) }
                 }
                 try? await channel.closeFuture.get()
                 // Calls still running after the drain timeout are cancelled, not waited for; the
@@ -137,19 +137,7 @@ public final class GRPCServer: Service, Sendable {
     /// unusable; does nothing for a plaintext server or before `run()` has loaded them.
     public func reloadTLS() throws(RPCError) {
         guard let tls = state.withLock({ $0.tls }) else { return }
-        if try tls.reloadIfChanged() {
-            logger.notice("reloaded the TLS certificate", metadata: ["files": "\(tls.settings.paths.joined(separator: ","))"])
-        }
-    }
-
-    private func reloadTLSPeriodically(every interval: Duration) async {
-        while (try? await Task.sleep(for: interval)) != nil {
-            do throws(RPCError) {
-                try reloadTLS()
-            } catch {
-                logger.error("the changed TLS files are not usable; still serving the previous certificate", metadata: ["error": "\(error.message)"])
-            }
-        }
+        try tls.reload(logger: logger)
     }
 
     private var tlsDescription: String {

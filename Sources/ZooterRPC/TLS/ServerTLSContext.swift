@@ -1,12 +1,14 @@
 import Foundation
-import NIOSSL
+public import Logging
+public import NIOSSL
 import Synchronization
 
 /// The server's current TLS context, replaced when its files change. New connections take the
 /// context current at accept; open ones keep theirs. A reload that fails (a half-written file,
 /// a key that does not match) keeps the old context, so rotation can never take a server down.
-final class ServerTLSContext: Sendable {
-    let settings: ServerTLS
+/// The gRPC servers and the gateway's HTTP/1.1 server both serve from one of these.
+public final class ServerTLSContext: Sendable {
+    public let settings: ServerTLS
     private struct Loaded {
         var context: NIOSSLContext
         /// The files' bytes the context was made from: a reload is skipped when they are unchanged.
@@ -14,23 +16,44 @@ final class ServerTLSContext: Sendable {
     }
     private let loaded: Mutex<Loaded>
 
-    init(_ settings: ServerTLS) throws(RPCError) {
+    public init(_ settings: ServerTLS) throws(RPCError) {
         self.settings = settings
         let fingerprint = Self.fingerprint(of: settings)
         loaded = Mutex(Loaded(context: try TLSContextFactory.server(settings), fingerprint: fingerprint))
     }
 
-    var current: NIOSSLContext { loaded.withLock { $0.context } }
+    public var current: NIOSSLContext { loaded.withLock { $0.context } }
 
     /// Reloads when the files changed; returns whether it did. Throws (keeping the old context)
     /// when the new files do not make a context.
     @discardableResult
-    func reloadIfChanged() throws(RPCError) -> Bool {
+    public func reloadIfChanged() throws(RPCError) -> Bool {
         let fingerprint = Self.fingerprint(of: settings)
         guard fingerprint != loaded.withLock({ $0.fingerprint }) else { return false }
         let context = try TLSContextFactory.server(settings)
         loaded.withLock { $0 = Loaded(context: context, fingerprint: fingerprint) }
         return true
+    }
+
+    /// `reloadIfChanged`, logging a reload at notice; throws, keeping the old context, when the
+    /// new files are unusable.
+    public func reload(logger: Logger) throws(RPCError) {
+        if try reloadIfChanged() {
+            logger.notice("reloaded the TLS certificate", metadata: ["files": "\(settings.paths.joined(separator: ","))"])
+        }
+    }
+
+    /// Checks the files every `settings.reloadInterval` until the task is cancelled (returns at
+    /// once without an interval).
+    public func watch(logger: Logger) async {
+        guard let interval = settings.reloadInterval else { return }
+        while (try? await Task.sleep(for: interval)) != nil {
+            do throws(RPCError) {
+                try reload(logger: logger)
+            } catch {
+                logger.error("the changed TLS files are not usable; still serving the previous certificate", metadata: ["error": "\(error.message)"])
+            }
+        }
     }
 
     /// The concatenated file contents (certificates and keys are a few kilobytes), with each

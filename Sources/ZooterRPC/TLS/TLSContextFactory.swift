@@ -10,7 +10,7 @@ enum TLSContextFactory {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
-        configuration.applicationProtocols = ["h2"]
+        configuration.applicationProtocols = tls.applicationProtocols
         if let clientCA = tls.clientCAPath {
             configuration.trustRoots = .certificates(try certificates(at: clientCA, role: "client CA bundle (--tls-client-ca)"))
             // Clients are identified by their chain to the CA; they have no host name to check.
@@ -77,7 +77,7 @@ enum TLSContextFactory {
         do {
             return try NIOSSLPrivateKey(bytes: bytes, format: .pem)
         } catch {
-            throw RPCError(code: .invalidArgument, message: "the TLS private key at \(path) is not an unencrypted PEM key: \(error)", cause: error)
+            throw RPCError(code: .invalidArgument, message: "the TLS private key (--tls-key) at \(path) is not an unencrypted PEM key: \(error)", cause: error)
         }
     }
 }
