@@ -83,8 +83,9 @@ struct  Zooter__V1__Expert
    */
   char *kind;
   /*
-   * Where to forward queries for this expert when the router proxies them, as a URL
-   * (e.g. "http://vicuna:8000/v1/chat/completions"). Empty = the router only ranks.
+   * Informational, published through ModelInfo: a URL for the expert (validated when the model
+   * loads). zooter-gateway never forwards to it: expert endpoints are deployment configuration
+   * (the gateway's config file, docs/gateway.md), so a model artifact cannot redirect traffic.
    */
   char *endpoint;
 };
