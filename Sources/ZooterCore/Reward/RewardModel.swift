@@ -38,9 +38,8 @@ public final class RewardModel: Sendable {
     public func score(statistics: Matrix, embeddings: Matrix) -> [Double] {
         precondition(statistics.rows == embeddings.rows && statistics.columns == statisticsWeights.count
                      && embeddings.columns == dimension, "one statistics row and one embedding per response")
-        return (0..<statistics.rows).map { row in
-            Double(HeadKernels.dot(Array(statistics.row(row)), statisticsWeights) + HeadKernels.dot(Array(embeddings.row(row)), embeddingWeights))
-        }
+        return zip(HeadKernels.rowDots(statistics, statisticsWeights), HeadKernels.rowDots(embeddings, embeddingWeights))
+            .map { Double($0 + $1) }
     }
 
     /// Rewards for (query, response) pairs whose responses are already embedded.

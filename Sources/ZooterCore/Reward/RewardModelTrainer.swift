@@ -141,39 +141,42 @@ public enum RewardModelTrainer {
     /// Bradley–Terry logistic regression on pair differences by full-batch gradient descent.
     /// Columns are standardized (by the spread of their pair differences) so one learning rate and
     /// one penalty scale suit every feature; the returned weights apply to the raw features.
+    ///
+    /// The pairs' difference vectors are never stored: a score is linear, so each step scores
+    /// every response once and the gradient Σ_pairs g·(x_better − x_worse) is gathered per
+    /// response. Memory stays that of the features however many pairs a query set has.
     static func fit(features x: Matrix, pairs: [Pair], penalties: [Float], configuration c: Configuration) -> [Float] {
-        let n = pairs.count, k = x.columns
-        var differences = [Float](repeating: 0, count: n * k)
-        for (i, pair) in pairs.enumerated() {
-            for j in 0..<k { differences[i * k + j] = x[pair.better, j] - x[pair.worse, j] }
+        let n = pairs.count, k = x.columns, rows = x.rows
+        var sums = [Double](repeating: 0, count: k), squares = sums
+        for pair in pairs {
+            for j in 0..<k {
+                let v = Double(x[pair.better, j] - x[pair.worse, j])
+                sums[j] += v
+                squares[j] += v * v
+            }
         }
-        var scale = [Float](repeating: 1, count: k)
-        for j in 0..<k {
-            var sum = 0.0, squares = 0.0
-            for i in 0..<n { let v = Double(differences[i * k + j]); sum += v; squares += v * v }
-            let mean = sum / Double(n)
-            let spread = (max(squares / Double(n) - mean * mean, 0)).squareRoot()
-            scale[j] = Float(1 / (spread + 1e-6))
+        let scale = (0..<k).map { j -> Float in
+            let mean = sums[j] / Double(n)
+            return Float(1 / ((max(squares[j] / Double(n) - mean * mean, 0)).squareRoot() + 1e-6))
         }
-        for i in 0..<n { for j in 0..<k { differences[i * k + j] *= scale[j] } }
+        var scaled = x
+        for r in 0..<rows { for j in 0..<k { scaled[r, j] *= scale[j] } }
 
         var weights = [Float](repeating: 0, count: k)
         var gradient = [Float](repeating: 0, count: k)
-        differences.withUnsafeBufferPointer { d in
-            for _ in 0..<c.steps {
-                for j in 0..<k { gradient[j] = penalties[j] * weights[j] }
-                weights.withUnsafeBufferPointer { w in
-                    gradient.withUnsafeMutableBufferPointer { g in
-                        for i in 0..<n {
-                            let row = d.baseAddress! + i * k
-                            let margin = HeadKernels.dot(row, w.baseAddress!, k)
-                            // d/dw of −log σ(margin) = −(1 − σ(margin)) · row
-                            HeadKernels.axpy(-1 / (1 + expf(margin)) / Float(n), row, g.baseAddress!, k)
-                        }
-                    }
-                }
-                for j in 0..<k { weights[j] -= c.learningRate * gradient[j] }
+        var perRow = [Float](repeating: 0, count: rows)
+        for _ in 0..<c.steps {
+            let scores = HeadKernels.rowDots(scaled, weights)
+            for r in 0..<rows { perRow[r] = 0 }
+            for pair in pairs {
+                // d/ds_better of −log σ(s_better − s_worse) = −(1 − σ(margin)) = −1 / (1 + e^margin).
+                let g = -1 / (1 + expf(scores[pair.better] - scores[pair.worse])) / Float(n)
+                perRow[pair.better] += g
+                perRow[pair.worse] -= g
             }
+            for j in 0..<k { gradient[j] = penalties[j] * weights[j] }
+            HeadKernels.accumulateRows(scaled, coefficients: perRow, into: &gradient)
+            for j in 0..<k { weights[j] -= c.learningRate * gradient[j] }
         }
         return (0..<k).map { weights[$0] * scale[$0] }
     }
@@ -185,7 +188,7 @@ public enum RewardModelTrainer {
     }
 
     static func score(_ x: Matrix, _ weights: [Float]) -> [Double] {
-        (0..<x.rows).map { Double(HeadKernels.dot(Array(x.row($0)), weights)) }
+        HeadKernels.rowDots(x, weights).map(Double.init)
     }
 
     static func concatenate(_ a: Matrix, _ b: Matrix) -> Matrix {

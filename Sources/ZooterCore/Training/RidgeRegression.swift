@@ -53,16 +53,7 @@ struct RidgeRegression: Sendable {
             for r in rows {
                 for (i, v) in embeddings.row(r).enumerated() { centred[i] = Double(v) - xMean[i] }
                 for x in 0..<e { target[x] = rewards[r, x] - rMean[x] }
-                gram.withUnsafeMutableBufferPointer { g in
-                    centred.withUnsafeBufferPointer { c in
-                        // Upper triangle only; mirrored below. The inner loop vectorises.
-                        for i in 0..<d {
-                            let ci = c[i]
-                            let base = i * d
-                            for j in i..<d { g[base + j] += ci * c[j] }
-                        }
-                    }
-                }
+                HeadKernels.addOuterProductUpper(centred, to: &gram)  // mirrored below
                 for i in 0..<d {
                     for x in 0..<e { cross[i * e + x] += centred[i] * target[x] }
                 }
