@@ -16,6 +16,7 @@ struct TrainRewardCommand: AsyncParsableCommand {
     @Option(name: [.customLong("steps"), .customLong("epochs")], help: "Full-batch gradient steps per fit.") var steps = 600
     @Option(help: "Folds for the held-out agreement (queries are split; 0 skips it).") var folds = 5
     @Option(help: "Threads for encoding.") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Embedding cache folder (shared with evaluate and train).") var cache = ".cache/embeddings"
 
     func validate() throws {
         guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
@@ -36,8 +37,9 @@ struct TrainRewardCommand: AsyncParsableCommand {
             }
         }
         let encoder = try TextEncoder(modelDirectory: URL(fileURLWithPath: model), threads: threads)
-        FileHandle.standardError.write(Data("[train-reward] embedding \(responses.count) responses\n".utf8))
-        let embeddings = try encoder.embed(responses)
+        let (embeddings, encoded) = try EmbeddingCache(directory: URL(fileURLWithPath: cache), encoderIdentity: encoder.identity.description)
+            .embeddings(for: responses, encode: encoder.embed)
+        FileHandle.standardError.write(Data("[train-reward] \(responses.count) responses: \(encoded) encoded, \(responses.count - encoded) from the cache\n".utf8))
         let statistics = zip(queries, responses).flatMap { ResponseStatistics.compute(query: $0, response: $1) }
         var configuration = RewardModelTrainer.Configuration()
         configuration.steps = steps
