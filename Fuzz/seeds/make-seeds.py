@@ -64,7 +64,7 @@ for name, index, message in [("route", 0, route), ("route-batch", 1, route_batch
     write("fuzz-decode", name + ".bin", bytes([index]) + message)
 
 # --- fuzz-safetensors: first byte = consumer (low 2 bits) | (width - 1) << 2 ---
-STATISTICS = ["log_chars", "log_chars_squared", "log_length_ratio", "unique_word_share", "log_lines",
+STATISTICS = ["log_chars", "log_chars_squared", "log_length_ratio", "unique_word_share", "log_line_breaks",
               "log_list_items", "refusal", "ends_cleanly", "non_ascii_share", "repeated_trigram_share"]  # ResponseStatistics.names
 reward = safetensors([("statistics.weight", "F32", [len(STATISTICS)], floats([0.1] * len(STATISTICS))),
                       ("embedding.weight", "F32", [2], floats([0.5, -0.5]))],

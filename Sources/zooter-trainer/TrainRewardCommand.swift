@@ -20,6 +20,7 @@ struct TrainRewardCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
         guard folds >= 0 else { throw ValidationError("--folds must be 0 (skip) or more, got \(folds)") }
     }
 

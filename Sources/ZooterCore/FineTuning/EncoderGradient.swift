@@ -26,8 +26,24 @@ public enum EncoderGradient {
     ///   - headWeight: `[experts][H]`; `headBias`: `[experts]`.
     ///   - targets: `[sequences][experts]` distributions.
     public static func routingLoss(parameters: EncoderParameters, sequences: [[Int32]], headWeight: [Float],
-                                   headBias: [Float], targets: [[Float]]) -> Result {
-        let h = parameters.configuration.hiddenSize, experts = headBias.count
+                                   headBias: [Float], targets: [[Float]]) throws(CoreError) -> Result {
+        let c = parameters.configuration
+        let h = c.hiddenSize, experts = headBias.count
+        func fail(_ message: String) -> CoreError { .encoderInput("routing loss: \(message)") }
+        guard !sequences.isEmpty, targets.count == sequences.count else {
+            throw fail("\(sequences.count) sequences and \(targets.count) target rows; need at least one of each, as many of both")
+        }
+        guard experts > 0, headWeight.count == experts * h, targets.allSatisfy({ $0.count == experts }) else {
+            throw fail("the head must be [\(experts)][\(h)] and every target row \(experts) wide")
+        }
+        for ids in sequences {
+            guard (1...c.maxPositionEmbeddings).contains(ids.count) else {
+                throw fail("a sequence of \(ids.count) tokens (1...\(c.maxPositionEmbeddings) allowed)")
+            }
+            guard ids.allSatisfy({ $0 >= 0 && Int($0) < c.vocabularySize }) else {
+                throw fail("a token id outside 0..<\(c.vocabularySize)")
+            }
+        }
         var gradients = parameters.zeros()
         var result = Result(loss: 0, logits: [], pooled: [], pooledGradient: [], gradients: [:])
         let scale = 1 / Float(sequences.count)

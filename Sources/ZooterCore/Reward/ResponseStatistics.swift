@@ -13,7 +13,7 @@ public enum ResponseStatistics {
     /// The statistics, in the order `compute` returns them and the reward model stores weights.
     /// Stored in the model file: a file with a different list is refused, never silently misread.
     public static let names = [
-        "log_chars", "log_chars_squared", "log_length_ratio", "unique_word_share", "log_lines",
+        "log_chars", "log_chars_squared", "log_length_ratio", "unique_word_share", "log_line_breaks",
         "log_list_items", "refusal", "ends_cleanly", "non_ascii_share", "repeated_trigram_share",
     ]
 
@@ -58,7 +58,8 @@ public enum ResponseStatistics {
         }
         let trigramCount = max(words.count - 2, 0)
         let repeatedTrigramShare = trigramCount == 0 ? 0 : 1 - Double(trigrams.count) / Double(trigramCount)
-        let lowered = response.lowercased()
+        // Typographic apostrophes ("I’m sorry") count as the plain one.
+        let lowered = response.lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
         let refusal = refusalPhrases.contains { lowered.contains($0) }
         let last = scalars.last { !$0.properties.isWhitespace }
         let endsCleanly = last.map { ".!?)\"'`".unicodeScalars.contains($0) } ?? false

@@ -15,10 +15,11 @@ public final class RewardModel: Sendable {
     public let embeddingWeights: [Float]
     /// Width of the encoder embedding the model was fitted on.
     public var dimension: Int { embeddingWeights.count }
-    /// sha256 of the model file's bytes, for `Info` and cache keys.
+    /// sha256 of the file this model writes (`safetensorsData()`), for `Info` and cache keys.
     public let version: String
 
     static let formatRole = "zooter-reward-model-linear"
+    static let maxWeight: Float = 1e6
 
     public init(statisticsWeights: [Float], embeddingWeights: [Float]) throws(CoreError) {
         func fail(_ message: String) -> CoreError { .headWeights(FileProblem(path: "reward model", message: message)) }
@@ -28,7 +29,12 @@ public final class RewardModel: Sendable {
         guard (1...HeadWeights.maxDimension).contains(embeddingWeights.count) else {
             throw fail("embedding width \(embeddingWeights.count) is outside 1...\(HeadWeights.maxDimension)")
         }
-        guard (statisticsWeights + embeddingWeights).allSatisfy(\.isFinite) else { throw fail("weights must be finite") }
+        // Bounded so that no score can overflow: statistics are at most a few hundred and embedding
+        // coordinates at most 1, so |score| stays far below Float's range. A fitted model's
+        // weights are orders of magnitude smaller.
+        guard (statisticsWeights + embeddingWeights).allSatisfy({ $0.isFinite && abs($0) <= Self.maxWeight }) else {
+            throw fail("weights must be finite and at most \(Self.maxWeight) in magnitude")
+        }
         self.statisticsWeights = statisticsWeights
         self.embeddingWeights = embeddingWeights
         self.version = SHA256.hex(Self.safetensors(statisticsWeights, embeddingWeights))

@@ -14,8 +14,9 @@ public enum RewardModelTrainer {
         /// L2 penalty on the standardized embedding weights: strong, or 384 noisy coordinates drown
         /// the statistics (alpaca-eval-13b, 5 folds: 0.550 held-out agreement at 1e-3, 0.625 at 2).
         public var embeddingPenalty: Float = 2
-        /// Full-batch gradient steps; the loss is convex, 600 steps settle it on standardized features.
+        /// Full-batch gradient steps; the loss is convex, 600 steps settle it on scaled features.
         public var steps = 600
+        /// The first step size; halved whenever a step would raise the penalised loss.
         public var learningRate: Float = 0.3
         /// Folds for the held-out agreement (queries split; 0 or 1 skips it).
         public var folds = 5
@@ -139,34 +140,46 @@ public enum RewardModelTrainer {
     }
 
     /// Bradley–Terry logistic regression on pair differences by full-batch gradient descent.
-    /// Columns are standardized (by the spread of their pair differences) so one learning rate and
-    /// one penalty scale suit every feature; the returned weights apply to the raw features.
+    /// Columns are scaled by the root mean square of their pair differences (the model has no
+    /// intercept), so one learning rate and one penalty scale suit every feature; the returned
+    /// weights apply to the raw features. A step that would raise the penalised loss is halved
+    /// until it does not (and grows back after a success), so the descent cannot diverge whatever
+    /// the data's conditioning.
     ///
     /// The pairs' difference vectors are never stored: a score is linear, so each step scores
     /// every response once and the gradient Σ_pairs g·(x_better − x_worse) is gathered per
     /// response. Memory stays that of the features however many pairs a query set has.
     static func fit(features x: Matrix, pairs: [Pair], penalties: [Float], configuration c: Configuration) -> [Float] {
         let n = pairs.count, k = x.columns, rows = x.rows
-        var sums = [Double](repeating: 0, count: k), squares = sums
+        var squares = [Double](repeating: 0, count: k)
         for pair in pairs {
             for j in 0..<k {
                 let v = Double(x[pair.better, j] - x[pair.worse, j])
-                sums[j] += v
                 squares[j] += v * v
             }
         }
-        let scale = (0..<k).map { j -> Float in
-            let mean = sums[j] / Double(n)
-            return Float(1 / ((max(squares[j] / Double(n) - mean * mean, 0)).squareRoot() + 1e-6))
+        // A column that never differs within a pair carries nothing; it keeps scale 1 (weight 0).
+        let scale = squares.map { sum -> Float in
+            let rms = (sum / Double(max(n, 1))).squareRoot()
+            return rms > 1e-4 ? Float(1 / rms) : 1
         }
         var scaled = x
         for r in 0..<rows { for j in 0..<k { scaled[r, j] *= scale[j] } }
 
+        func objective(_ scores: [Float], _ weights: [Float]) -> Double {
+            var total = 0.0
+            for pair in pairs { total += Double(log1pf(expf(-(scores[pair.better] - scores[pair.worse])))) }
+            var penalty = 0.0
+            for j in 0..<k { penalty += 0.5 * Double(penalties[j] * weights[j] * weights[j]) }
+            return total / Double(max(n, 1)) + penalty
+        }
         var weights = [Float](repeating: 0, count: k)
+        var scores = HeadKernels.rowDots(scaled, weights)
+        var current = objective(scores, weights)
+        var learningRate = c.learningRate
         var gradient = [Float](repeating: 0, count: k)
         var perRow = [Float](repeating: 0, count: rows)
         for _ in 0..<c.steps {
-            let scores = HeadKernels.rowDots(scaled, weights)
             for r in 0..<rows { perRow[r] = 0 }
             for pair in pairs {
                 // d/ds_better of −log σ(s_better − s_worse) = −(1 − σ(margin)) = −1 / (1 + e^margin).
@@ -176,7 +189,18 @@ public enum RewardModelTrainer {
             }
             for j in 0..<k { gradient[j] = penalties[j] * weights[j] }
             HeadKernels.accumulateRows(scaled, coefficients: perRow, into: &gradient)
-            for j in 0..<k { weights[j] -= c.learningRate * gradient[j] }
+            while true {
+                let candidate = (0..<k).map { weights[$0] - learningRate * gradient[$0] }
+                let candidateScores = HeadKernels.rowDots(scaled, candidate)
+                let value = objective(candidateScores, candidate)
+                if value <= current || learningRate < 1e-6 {
+                    (weights, scores, current) = (candidate, candidateScores, value)
+                    // Grow back towards the first step size after a success ("bold driver").
+                    learningRate = min(learningRate * 1.25, c.learningRate)
+                    break
+                }
+                learningRate /= 2
+            }
         }
         return (0..<k).map { weights[$0] * scale[$0] }
     }

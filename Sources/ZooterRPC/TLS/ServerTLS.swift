@@ -7,8 +7,8 @@ public struct ServerTLS: Sendable, Equatable {
     /// When set, every client must present a certificate that chains to one of these CAs.
     public var clientCAPath: String?
     /// How often the files are checked for a change and reloaded (a rotated certificate is used
-    /// for new connections without a restart); nil: only when `GRPCServer.reloadTLS()` is called
-    /// (services call it on SIGHUP).
+    /// for new connections without a restart); nil: only when `GRPCServer.reloadTLS()` or
+    /// `ServerTLSContext.reload(logger:)` is called (every service and the gateway do on SIGHUP).
     public var reloadInterval: Duration?
     /// ALPN protocols offered, in preference order.
     public var applicationProtocols: [String]

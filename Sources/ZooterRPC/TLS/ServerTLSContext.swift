@@ -62,7 +62,7 @@ public final class ServerTLSContext: Sendable {
         var bytes: [UInt8] = []
         for path in settings.paths {
             let data = (try? Data(contentsOf: URL(fileURLWithPath: path))).map(Array.init) ?? []
-            withUnsafeBytes(of: UInt64(data.count).littleEndian) { bytes += $0 }
+            bytes += (0..<8).map { UInt8(truncatingIfNeeded: UInt64(data.count) >> (8 * $0)) }
             bytes += data
         }
         return bytes

@@ -43,7 +43,7 @@ import Testing
         let parameters = try EncoderParameters(modelDirectory: TestSupport.modelDirectory)
         // Padding removed: our encoder packs sequences, and masked positions carry no gradient.
         let sequences = zip(batch.ids, batch.attentionMask).map { ids, mask in Array(ids.prefix(mask.reduce(0, +))) }
-        let result = EncoderGradient.routingLoss(parameters: parameters, sequences: sequences, headWeight: head.W.flatMap { $0 },
+        let result = try EncoderGradient.routingLoss(parameters: parameters, sequences: sequences, headWeight: head.W.flatMap { $0 },
                                                  headBias: head.b, targets: batch.targets)
 
         func close(_ value: Double, _ reference: Double) -> Bool { abs(value - reference) <= 1e-6 + 1e-3 * abs(reference) }
@@ -54,6 +54,14 @@ import Testing
             #expect(zip(result.pooledGradient[s], golden.dPooled[s]).allSatisfy { close(Double($0), $1) }, "∂pooled row \(s)")
         }
         #expect(golden.parameters.count == 101)
+        // Input the forward pass cannot take is refused, never an out-of-range read.
+        for bad in [[[Int32(parameters.configuration.vocabularySize)]], [[]], [[Int32]](repeating: [101], count: 0),
+                    [[Int32]](repeating: [Int32](repeating: 101, count: parameters.configuration.maxPositionEmbeddings + 1), count: 1)] {
+            #expect(throws: CoreError.self) {
+                try EncoderGradient.routingLoss(parameters: parameters, sequences: bad, headWeight: head.W.flatMap { $0 },
+                                                headBias: head.b, targets: [[Float]](repeating: batch.targets[0], count: bad.count))
+            }
+        }
         for (name, reference) in golden.parameters.sorted(by: { $0.key < $1.key }) {
             let gradient = try #require(result.gradients[name], "no gradient for \(name)")
             #expect(parameters.shapes[name] == reference.shape, "\(name) shape")

@@ -14,7 +14,7 @@ import Testing
         #expect(abs(s["log_chars"]! - log1p(chars)) < 1e-5)
         #expect(abs(s["log_chars_squared"]! - log1p(chars) * log1p(chars)) < 1e-4)
         #expect(abs(s["log_length_ratio"]! - (log1p(chars) - log1p(Float("How do I make tea?".count)))) < 1e-5)
-        #expect(s["log_lines"] == log1p(6))
+        #expect(s["log_line_breaks"] == log1p(6))
         // "1. ", "2) ", "- ", "* " are items; "10.no" and "•wrong" lack the space after the marker.
         #expect(s["log_list_items"] == log1p(4))
         #expect(s["ends_cleanly"] == 0)

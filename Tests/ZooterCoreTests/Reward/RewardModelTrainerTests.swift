@@ -41,7 +41,7 @@ import Testing
         let held = try #require(result.heldOut)
         // Lower than for a statistic: the embedding's weights are penalised hard on purpose
         // (Configuration.embeddingPenalty), so noise in the statistics competes with the signal.
-        #expect(held.model > 0.8, "held-out agreement \(held.model)")
+        #expect(held.model > 0.65, "held-out agreement \(held.model)")
         let strongest = result.model.embeddingWeights.indices.max { abs(result.model.embeddingWeights[$0]) < abs(result.model.embeddingWeights[$1]) }
         #expect(strongest == 2)
     }
