@@ -14,6 +14,9 @@ struct ChatCompletionRequest: @unchecked Sendable {
     /// Experts to ask in parallel, the best answer by the reward service returned (the paper's
     /// reward-ranking mode): `"zooter": {"top_k": k}` in the body; 1 = plain routing.
     let topK: Int
+    /// Characters of text in every message: the prompt-token estimate for a streamed answer
+    /// whose upstream reports no usage (`StreamUsageMeter`).
+    let promptCharacters: Int
 
     init(json: [UInt8]) throws(OpenAIError) {
         let parsed: Any
@@ -59,6 +62,13 @@ struct ChatCompletionRequest: @unchecked Sendable {
         self.stream = stream
         self.topK = topK
         self.routedText = Self.routedText(of: messages)
+        self.promptCharacters = messages.reduce(0) { total, message in
+            switch message["content"] {
+            case let string as String: return total + string.unicodeScalars.count
+            case let parts as [[String: Any]]: return total + parts.reduce(0) { $0 + (($1["text"] as? String)?.unicodeScalars.count ?? 0) }
+            default: return total
+            }
+        }
         if model == GatewayService.routedModel && routedText.isEmpty {
             throw .invalidRequest("nothing to route on: the conversation has no user message with text")
         }

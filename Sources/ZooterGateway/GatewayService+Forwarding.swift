@@ -93,8 +93,8 @@ extension GatewayService {
                 slot.breaker.recordSuccess()
                 metrics.attempt(name, .ok)
                 if position > 0 { metrics.fallbacks.increment() }
-                let usage = Self.usage(in: body)
-                ledger.charge(tenant ?? .anonymous, costUSD: slot.endpoint.estimatedCost(promptTokens: usage.prompt, completionTokens: usage.completion))
+                let tokens = Self.tokens(in: body, request: request)
+                ledger.charge(tenant ?? .anonymous, costUSD: slot.endpoint.estimatedCost(promptTokens: tokens.prompt, completionTokens: tokens.completion))
                 publish(circuitOf: slot)
                 record(request, served: served, tenant: tenant, requestID: requestID, answer: Self.answerText(in: body))
                 return Response(status: .init(code: status), headers: headerFields(served, requestID: requestID, upstream: headers),
@@ -102,10 +102,16 @@ extension GatewayService {
             case .streaming(let response):
                 metrics.attempt(name, .ok)
                 if position > 0 { metrics.fallbacks.increment() }
-                ledger.charge(tenant ?? .anonymous, costUSD: slot.endpoint.usdPerRequest)
+                // The per-request price at once; the tokens' price when the stream has ended.
+                let ledger = self.ledger, endpoint = slot.endpoint, payer = tenant ?? .anonymous
+                ledger.charge(payer, costUSD: endpoint.usdPerRequest)
                 return Response(status: .init(code: Int(response.status.code)),
                                 headers: headerFields(served, requestID: requestID, upstream: response.headers),
-                                body: streamBody(response, slot: slot, requestID: requestID, channel: channel) { text in
+                                body: streamBody(response, slot: slot, requestID: requestID, channel: channel, charge: { meter in
+                                    let tokens = meter.tokens(promptCharacters: request.promptCharacters)
+                                    ledger.charge(payer, costUSD: endpoint.estimatedCost(promptTokens: tokens.prompt, completionTokens: tokens.completion)
+                                                  - endpoint.usdPerRequest)
+                                }) { text in
                                     self.record(request, served: served, tenant: tenant, requestID: requestID, answer: text)
                                 })
             case .refused(let status, let headers, let body):
@@ -139,16 +145,20 @@ extension GatewayService {
     /// stream has begun cannot be retried (the client has part of an answer): the stream ends
     /// with one `data: {"error": ...}` event instead of `data: [DONE]`.
     private func streamBody(_ response: HTTPClientResponse, slot: ExpertSlot, requestID: String, channel: any Channel,
+                            charge: @escaping @Sendable (StreamUsageMeter) -> Void,
                             completed: @escaping @Sendable (String) -> Void) -> ResponseBody {
         let limit = configuration.maxResponseBytes
         // The streamed text is kept (up to this much) only when the exchange log may want it.
         let keep = recorder == nil ? 0 : Self.maxLoggedStreamBytes
         return ResponseBody { writer in
             var kept: [UInt8] = []
+            var meter = StreamUsageMeter()
             let relay = ClientDisconnect.relay(response.body, cancelledBy: channel)
             defer {
                 relay.stop()
                 slot.release()
+                // Whatever was streamed is paid for, also when the stream broke or the client left.
+                charge(meter)
             }
             var total = 0
             var failure: OpenAIError?
@@ -161,6 +171,7 @@ extension GatewayService {
                                               type: "server_error", code: "upstream_response_too_large")
                         break
                     }
+                    meter.consume(chunk.readableBytesView)
                     try await writer.write(chunk)
                     relay.taken()
                     if kept.count < keep { kept += chunk.readableBytesView.prefix(keep - kept.count) }
@@ -253,11 +264,17 @@ extension GatewayService {
         return Response(status: error.status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: error.body)))
     }
 
-    /// `usage.prompt_tokens` and `usage.completion_tokens` of an OpenAI answer (0 when absent).
-    static func usage(in body: ByteBuffer) -> (prompt: Int, completion: Int) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-              let usage = object["usage"] as? [String: Any] else { return (0, 0) }
-        return ((usage["prompt_tokens"] as? Int) ?? 0, (usage["completion_tokens"] as? Int) ?? 0)
+    /// Prompt and completion tokens of a whole (non-streamed) answer: its `usage` when the upstream
+    /// reports one, else estimated like a streamed answer's (`StreamUsageMeter`, 4 characters per token).
+    static func tokens(in body: ByteBuffer, request: ChatCompletionRequest) -> (prompt: Int, completion: Int) {
+        if let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+           let usage = object["usage"] as? [String: Any],
+           let prompt = usage["prompt_tokens"] as? Int, let completion = usage["completion_tokens"] as? Int,
+           prompt >= 0, completion >= 0 {
+            return (prompt, completion)
+        }
+        return (StreamUsageMeter.estimatedTokens(characters: request.promptCharacters),
+                StreamUsageMeter.estimatedTokens(characters: answerText(in: body).unicodeScalars.count))
     }
 
     static let expertHeader = HTTPField.Name("x-zooter-expert")!

@@ -61,8 +61,8 @@ extension GatewayService {
             case .answered(_, let headers, let body):
                 slot.breaker.recordSuccess()
                 metrics.attempt(slot.name, .ok)
-                let usage = Self.usage(in: body)
-                ledger.charge(tenant ?? .anonymous, costUSD: slot.endpoint.estimatedCost(promptTokens: usage.prompt, completionTokens: usage.completion))
+                let tokens = Self.tokens(in: body, request: request)
+                ledger.charge(tenant ?? .anonymous, costUSD: slot.endpoint.estimatedCost(promptTokens: tokens.prompt, completionTokens: tokens.completion))
                 var fields = HTTPFields()
                 if let type = headers.first(name: "content-type") { fields[.contentType] = type }
                 candidates.append(Candidate(slot: slot, position: position, body: body, headers: fields, text: Self.answerText(in: body)))
