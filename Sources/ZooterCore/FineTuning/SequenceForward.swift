@@ -230,37 +230,35 @@ struct LayerNormCache {
     }
 }
 
-/// A Linear layer, y = x Wᵀ + b with W `[out][in]`, and its backward pass.
+/// A Linear layer, y = x Wᵀ + b with W `[out][in]`, and its backward pass, all three products on
+/// the serving GEMM (`Kernels.linear`): W is packed per call as the forward's `[in] → [out]`, as
+/// `[out] → [in]` for dx = dy W, and x as the right operand of dW = dyᵀ x.
 enum Dense {
-    static func forward(_ x: [Float], rows: Int, weight: [Float], bias: [Float]) -> [Float] {
+    static func forward(_ x: [Float], rows: Int, weight: [Float], bias: [Float], threads: Int = 1) -> [Float] {
         let out = bias.count, inputs = weight.count / out
         var y = [Float](repeating: 0, count: rows * out)
-        for r in 0..<rows {
-            for o in 0..<out {
-                var s = bias[o]
-                for i in 0..<inputs { s += x[r * inputs + i] * weight[o * inputs + i] }
-                y[r * out + o] = s
-            }
-        }
+        Kernels.linear(x, rows: rows, weight: PackedMatrix(linearWeight: weight, outFeatures: out, inFeatures: inputs, bias: bias),
+                       into: &y, threads: threads)
         return y
     }
 
     /// Returns dx = dy W; adds dW += dyᵀ x and db += Σ dy.
     static func backward(_ dy: [Float], input x: [Float], rows: Int, weight: [Float],
-                         dWeight: inout [Float], dBias: inout [Float]) -> [Float] {
+                         dWeight: inout [Float], dBias: inout [Float], threads: Int = 1) -> [Float] {
         let out = dBias.count, inputs = weight.count / out
         var dx = [Float](repeating: 0, count: rows * inputs)
+        Kernels.linear(dy, rows: rows, weight: PackedMatrix(rowMajor: weight, depth: out, columns: inputs), into: &dx, threads: threads)
+        var dyTransposed = [Float](repeating: 0, count: out * rows)
         for r in 0..<rows {
             for o in 0..<out {
-                let g = dy[r * out + o]
-                guard g != 0 else { continue }
-                dBias[o] += g
-                for i in 0..<inputs {
-                    dx[r * inputs + i] += g * weight[o * inputs + i]
-                    dWeight[o * inputs + i] += g * x[r * inputs + i]
-                }
+                dyTransposed[o * rows + r] = dy[r * out + o]
+                dBias[o] += dy[r * out + o]
             }
         }
+        var updated = [Float](repeating: 0, count: out * inputs)
+        Kernels.linear(dyTransposed, rows: out, weight: PackedMatrix(rowMajor: x, depth: rows, columns: inputs),
+                       residual: dWeight, into: &updated, threads: threads)
+        dWeight = updated
         return dx
     }
 }

@@ -83,6 +83,37 @@ import Testing
         }
     }
 
+    /// The GEMM-based Linear against the definition, summed in Double.
+    @Test func denseMatchesItsDefinition() {
+        var g = SeededGenerator(seed: 13)
+        for (rows, inputs, out) in [(1, 1, 1), (5, 7, 3), (21, 384, 40), (3, 1536, 17)] {
+            let x = (0..<rows * inputs).map { _ in Float(g.normal()) }, w = (0..<out * inputs).map { _ in Float(g.normal()) }
+            let b = (0..<out).map { _ in Float(g.normal()) }, dy = (0..<rows * out).map { _ in Float(g.normal()) }
+            let start = (0..<out * inputs).map { _ in Float(g.normal()) }
+            let y = Dense.forward(x, rows: rows, weight: w, bias: b)
+            var dW = start, dB = [Float](repeating: 1, count: out)
+            let dx = Dense.backward(dy, input: x, rows: rows, weight: w, dWeight: &dW, dBias: &dB)
+            func close(_ a: Float, _ e: Double) -> Bool { abs(Double(a) - e) <= 1e-4 * max(1, abs(e)) }
+            for r in 0..<rows {
+                for o in 0..<out {
+                    let expected = Double(b[o]) + (0..<inputs).reduce(0.0) { $0 + Double(x[r * inputs + $1]) * Double(w[o * inputs + $1]) }
+                    #expect(close(y[r * out + o], expected), "y \(rows)×\(inputs)→\(out)")
+                }
+                for i in 0..<inputs {
+                    let expected = (0..<out).reduce(0.0) { $0 + Double(dy[r * out + $1]) * Double(w[$1 * inputs + i]) }
+                    #expect(close(dx[r * inputs + i], expected), "dx \(rows)×\(inputs)→\(out)")
+                }
+            }
+            for o in 0..<out {
+                #expect(close(dB[o], 1 + (0..<rows).reduce(0.0) { $0 + Double(dy[$1 * out + o]) }))
+                for i in 0..<inputs {
+                    let expected = Double(start[o * inputs + i]) + (0..<rows).reduce(0.0) { $0 + Double(dy[$1 * out + o]) * Double(x[$1 * inputs + i]) }
+                    #expect(close(dW[o * inputs + i], expected), "dW \(rows)×\(inputs)→\(out)")
+                }
+            }
+        }
+    }
+
     @Test func layerNormBackwardMatchesFiniteDifferences() {
         var g = SeededGenerator(seed: 5)
         let rows = 3, n = 7
