@@ -15,7 +15,7 @@ struct ChatCompletionRequest: @unchecked Sendable {
     /// reward-ranking mode): `"zooter": {"top_k": k}` in the body; 1 = plain routing.
     let topK: Int
     /// Characters of text in every message: the prompt-token estimate for a streamed answer
-    /// whose upstream reports no usage (`StreamUsageMeter`).
+    /// whose upstream reports no usage (`StreamedAnswer`).
     let promptCharacters: Int
 
     init(json: [UInt8]) throws(OpenAIError) {

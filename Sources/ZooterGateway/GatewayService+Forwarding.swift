@@ -107,8 +107,8 @@ extension GatewayService {
                 ledger.charge(payer, costUSD: endpoint.usdPerRequest)
                 return Response(status: .init(code: Int(response.status.code)),
                                 headers: headerFields(served, requestID: requestID, upstream: response.headers),
-                                body: streamBody(response, slot: slot, requestID: requestID, channel: channel, charge: { meter in
-                                    let tokens = meter.tokens(promptCharacters: request.promptCharacters)
+                                body: streamBody(response, slot: slot, requestID: requestID, channel: channel, charge: { answer in
+                                    let tokens = answer.tokens(promptCharacters: request.promptCharacters)
                                     ledger.charge(payer, costUSD: endpoint.estimatedCost(promptTokens: tokens.prompt, completionTokens: tokens.completion)
                                                   - endpoint.usdPerRequest)
                                 }) { text in
@@ -145,20 +145,22 @@ extension GatewayService {
     /// stream has begun cannot be retried (the client has part of an answer): the stream ends
     /// with one `data: {"error": ...}` event instead of `data: [DONE]`.
     private func streamBody(_ response: HTTPClientResponse, slot: ExpertSlot, requestID: String, channel: any Channel,
-                            charge: @escaping @Sendable (StreamUsageMeter) -> Void,
+                            charge: @escaping @Sendable (StreamedAnswer) -> Void,
                             completed: @escaping @Sendable (String) -> Void) -> ResponseBody {
         let limit = configuration.maxResponseBytes
-        // The streamed text is kept (up to this much) only when the exchange log may want it.
-        let keep = recorder == nil ? 0 : Self.maxLoggedStreamBytes
+        // The events are parsed only when something needs them: the exchange log (the text) or
+        // token prices (the usage); otherwise the stream passes through untouched.
+        let endpoint = slot.endpoint
+        let read = recorder != nil || endpoint.usdPerMillionInputTokens > 0 || endpoint.usdPerMillionOutputTokens > 0
+        let keepText = recorder == nil ? 0 : Self.maxLoggedStreamCharacters
         return ResponseBody { writer in
-            var kept: [UInt8] = []
-            var meter = StreamUsageMeter()
+            var answer = StreamedAnswer(textLimit: keepText)
             let relay = ClientDisconnect.relay(response.body, cancelledBy: channel)
             defer {
                 relay.stop()
                 slot.release()
                 // Whatever was streamed is paid for, also when the stream broke or the client left.
-                charge(meter)
+                if read { charge(answer) }
             }
             var total = 0
             var failure: OpenAIError?
@@ -171,14 +173,13 @@ extension GatewayService {
                                               type: "server_error", code: "upstream_response_too_large")
                         break
                     }
-                    meter.consume(chunk.readableBytesView)
+                    if read { answer.consume(chunk.readableBytesView) }
                     try await writer.write(chunk)
                     relay.taken()
-                    if kept.count < keep { kept += chunk.readableBytesView.prefix(keep - kept.count) }
                 }
                 if failure == nil {
                     slot.breaker.recordSuccess()
-                    if keep > 0 { completed(Self.streamedText(kept)) }
+                    if keepText > 0 { completed(answer.text) }
                 }
             } catch {
                 guard channel.isActive else {
@@ -208,19 +209,8 @@ extension GatewayService {
             query: request.routedText, answer: answer, reward: nil, scorer: nil))
     }
 
-    static let maxLoggedStreamBytes = 256 << 10
-
-    /// The text of a streamed answer: the `delta.content` of each `data:` event, joined.
-    static func streamedText(_ bytes: [UInt8]) -> String {
-        var text = ""
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("data: ") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any],
-                  let choice = (object["choices"] as? [[String: Any]])?.first,
-                  let content = (choice["delta"] as? [String: Any])?["content"] as? String else { continue }
-            text += content
-        }
-        return text
-    }
+    /// Characters of a streamed answer kept for the exchange log.
+    static let maxLoggedStreamCharacters = 256 << 10
 
     static func jsonObject(_ values: [String: Double]) -> String {
         String(decoding: (try? JSONSerialization.data(withJSONObject: values, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
@@ -265,7 +255,7 @@ extension GatewayService {
     }
 
     /// Prompt and completion tokens of a whole (non-streamed) answer: its `usage` when the upstream
-    /// reports one, else estimated like a streamed answer's (`StreamUsageMeter`, 4 characters per token).
+    /// reports one, else estimated like a streamed answer's (`StreamedAnswer`, 4 characters per token).
     static func tokens(in body: ByteBuffer, request: ChatCompletionRequest) -> (prompt: Int, completion: Int) {
         if let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
            let usage = object["usage"] as? [String: Any],
@@ -273,8 +263,8 @@ extension GatewayService {
            prompt >= 0, completion >= 0 {
             return (prompt, completion)
         }
-        return (StreamUsageMeter.estimatedTokens(characters: request.promptCharacters),
-                StreamUsageMeter.estimatedTokens(characters: answerText(in: body).unicodeScalars.count))
+        return (StreamedAnswer.estimatedTokens(characters: request.promptCharacters),
+                StreamedAnswer.estimatedTokens(characters: answerText(in: body).unicodeScalars.count))
     }
 
     static let expertHeader = HTTPField.Name("x-zooter-expert")!
