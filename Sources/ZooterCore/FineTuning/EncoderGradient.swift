@@ -4,10 +4,9 @@ import Foundation
 /// sentence encoder (embeddings, every layer, mean pooling, L2 normalisation) followed by a
 /// linear routing head, softmax and KL(target ‖ p), averaged over the batch.
 ///
-/// This is the reference implementation of the backward rules: straightforward loops, one
-/// sequence at a time, every activation kept. It is what the fast fine-tuning kernels are checked
-/// against, and it is itself checked against PyTorch autograd through the real MiniLM
-/// (`../shared/golden/minilm-grad`) and against finite differences.
+/// It runs the fine-tuner's own layers (`TrainableLayer`, `RoutingLossLayer`) through the whole
+/// model, embeddings included, so checking it against PyTorch autograd through the real MiniLM
+/// (`../shared/golden/minilm-grad`) checks every backward rule the fine-tuner uses.
 public enum EncoderGradient {
     public struct Result: Sendable {
         public var loss: Double
@@ -26,8 +25,8 @@ public enum EncoderGradient {
     ///   - headWeight: `[experts][H]`; `headBias`: `[experts]`.
     ///   - targets: `[sequences][experts]` distributions.
     public static func routingLoss(parameters: EncoderParameters, sequences: [[Int32]], headWeight: [Float],
-                                   headBias: [Float], targets: [[Float]]) throws(CoreError) -> Result {
-        let c = parameters.configuration
+                                   headBias: [Float], targets: [[Float]], threads: Int = 1) throws(CoreError) -> Result {
+        let c = parameters.configuration, names = parameters.names, p = parameters.tensors
         let h = c.hiddenSize, experts = headBias.count
         func fail(_ message: String) -> CoreError { .encoderInput("routing loss: \(message)") }
         guard !sequences.isEmpty, targets.count == sequences.count else {
@@ -44,42 +43,68 @@ public enum EncoderGradient {
                 throw fail("a token id outside 0..<\(c.vocabularySize)")
             }
         }
-        var gradients = parameters.zeros()
-        var result = Result(loss: 0, logits: [], pooled: [], pooledGradient: [], gradients: [:])
-        let scale = 1 / Float(sequences.count)
-        for (s, ids) in sequences.enumerated() {
-            let forward = SequenceForward(parameters: parameters, ids: ids)
-            let length = ids.count
-            var pooled = [Float](repeating: 0, count: h)
-            for t in 0..<length { for c in 0..<h { pooled[c] += forward.output[t * h + c] } }
-            for c in 0..<h { pooled[c] /= Float(length) }
-            let norm = max(pooled.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
-            let z = pooled.map { $0 / norm }
-            let logits = (0..<experts).map { e in headBias[e] + (0..<h).reduce(Float(0)) { $0 + headWeight[e * h + $1] * z[$1] } }
-            let top = logits.max() ?? 0
-            let exps = logits.map { expf($0 - top) }
-            let total = exps.reduce(0, +)
-            let p = exps.map { $0 / total }
-            let logP = logits.map { $0 - top - logf(total) }
-            let q = targets[s]
-            result.loss += Double((0..<experts).reduce(Float(0)) { $0 + (q[$1] > 0 ? q[$1] * (logf(q[$1]) - logP[$1]) : 0) } * scale)
+        let ranges = PackedBatch(sequences).ranges
+        let tokens = ranges.last!.upperBound
 
-            // ∂/∂logits of the batch mean of KL(q‖softmax) = (p − q) / batch; then the head, the
-            // normalisation (project out z) and the mean over the sequence's tokens.
-            let dLogits = (0..<experts).map { (p[$0] - q[$0]) * scale }
-            var dz = [Float](repeating: 0, count: h)
-            for e in 0..<experts { for c in 0..<h { dz[c] += dLogits[e] * headWeight[e * h + c] } }
-            let along = (0..<h).reduce(Float(0)) { $0 + dz[$1] * z[$1] }
-            let dPooled = (0..<h).map { (dz[$0] - z[$0] * along) / norm }
-            var dOutput = [Float](repeating: 0, count: length * h)
-            for t in 0..<length { for c in 0..<h { dOutput[t * h + c] = dPooled[c] / Float(length) } }
-            forward.backward(dOutput, into: &gradients)
-
-            result.logits.append(logits)
-            result.pooled.append(pooled)
-            result.pooledGradient.append(dPooled)
+        // Embeddings: word + position + token type 0, then LayerNorm.
+        let word = p[names.wordEmbeddings]!, position = p[names.positionEmbeddings]!, type = p[names.tokenTypeEmbeddings]!
+        var summed = [Float](repeating: 0, count: tokens * h)
+        for (ids, range) in zip(sequences, ranges) {
+            for (offset, id) in ids.enumerated() {
+                let t = range.lowerBound + offset
+                for j in 0..<h { summed[t * h + j] = word[Int(id) * h + j] + position[offset * h + j] + type[j] }
+            }
         }
-        result.gradients = gradients
-        return result
+        let embedding = TrainingKernels.layerNormForward(summed, rows: tokens, gamma: p[names.embeddingNorm.weight]!,
+                                                         beta: p[names.embeddingNorm.bias]!,
+                                                         epsilon: Float(c.layerNormEpsilon), threads: threads)
+        let layers = (0..<c.layerCount).map { LayerParameters(parameters, layer: $0) }
+        var hidden = embedding.output
+        var activations: [TrainableLayer.Activations] = []
+        for layer in layers {
+            let step = TrainableLayer.forward(hidden, sequences: ranges, parameters: layer, configuration: c, threads: threads)
+            hidden = step.output
+            activations.append(step.activations)
+        }
+
+        let top = RoutingLossLayer(head: LinearParameters(weight: headWeight, bias: headBias))
+        var headGradient = LinearParameters(weight: [Float](repeating: 0, count: headWeight.count),
+                                            bias: [Float](repeating: 0, count: experts))
+        let loss = top.apply(hidden: hidden, sequences: ranges, targets: targets, scale: 1 / Float(sequences.count),
+                             headGradient: &headGradient)
+
+        var gradients: [String: [Float]] = [:]
+        var dx = loss.hiddenGradient
+        for index in layers.indices.reversed() {
+            var layerGradient = layers[index].zeros()
+            dx = TrainableLayer.backward(dx, activations: activations[index], sequences: ranges, parameters: layers[index],
+                                         gradients: &layerGradient, configuration: c, threads: threads)
+            gradients.merge(layerGradient.checkpointTensors(names: names, layer: index)) { $1 }
+        }
+        var dGamma = [Float](repeating: 0, count: h), dBeta = dGamma
+        let dSummed = TrainingKernels.layerNormBackward(dx, normalized: embedding.normalized, inverseStd: embedding.inverseStd,
+                                                        gamma: p[names.embeddingNorm.weight]!, dGamma: &dGamma,
+                                                        dBeta: &dBeta, threads: threads)
+        gradients[names.embeddingNorm.weight] = dGamma
+        gradients[names.embeddingNorm.bias] = dBeta
+        // Sparse: only the rows of the batch's token ids and positions receive gradient.
+        var dWord = [Float](repeating: 0, count: word.count), dPosition = [Float](repeating: 0, count: position.count)
+        var dType = [Float](repeating: 0, count: type.count)
+        for (ids, range) in zip(sequences, ranges) {
+            for (offset, id) in ids.enumerated() {
+                let t = range.lowerBound + offset
+                for j in 0..<h {
+                    let g = dSummed[t * h + j]
+                    dWord[Int(id) * h + j] += g
+                    dPosition[offset * h + j] += g
+                    dType[j] += g
+                }
+            }
+        }
+        gradients[names.wordEmbeddings] = dWord
+        gradients[names.positionEmbeddings] = dPosition
+        gradients[names.tokenTypeEmbeddings] = dType
+        return Result(loss: loss.loss, logits: loss.logits, pooled: loss.pooled, pooledGradient: loss.pooledGradient,
+                      gradients: gradients)
     }
 }

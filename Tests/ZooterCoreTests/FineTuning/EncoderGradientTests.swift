@@ -90,9 +90,11 @@ import Testing
             let x = (0..<rows * inputs).map { _ in Float(g.normal()) }, w = (0..<out * inputs).map { _ in Float(g.normal()) }
             let b = (0..<out).map { _ in Float(g.normal()) }, dy = (0..<rows * out).map { _ in Float(g.normal()) }
             let start = (0..<out * inputs).map { _ in Float(g.normal()) }
-            let y = Dense.forward(x, rows: rows, weight: w, bias: b)
-            var dW = start, dB = [Float](repeating: 1, count: out)
-            let dx = Dense.backward(dy, input: x, rows: rows, weight: w, dWeight: &dW, dBias: &dB)
+            let layer = LinearParameters(weight: w, bias: b)
+            let y = Dense.forward(x, rows: rows, layer, threads: 2)
+            var gradient = LinearParameters(weight: start, bias: [Float](repeating: 1, count: out))
+            let dx = Dense.backward(dy, input: x, rows: rows, layer, gradient: &gradient, threads: 2)
+            let dW = gradient.weight, dB = gradient.bias
             func close(_ a: Float, _ e: Double) -> Bool { abs(Double(a) - e) <= 1e-4 * max(1, abs(e)) }
             for r in 0..<rows {
                 for o in 0..<out {
@@ -114,62 +116,92 @@ import Testing
         }
     }
 
-    @Test func layerNormBackwardMatchesFiniteDifferences() {
-        var g = SeededGenerator(seed: 5)
-        let rows = 3, n = 7
-        let x = (0..<rows * n).map { _ in Float(g.normal()) }
-        let gamma = (0..<n).map { _ in Float(g.normal()) }, beta = (0..<n).map { _ in Float(g.normal()) }
-        let weights = (0..<rows * n).map { _ in Float(g.normal()) }  // loss = Σ w ⊙ LN(x)
-        func loss(_ x: [Float], _ gamma: [Float]) -> Double {
-            let (y, _) = LayerNormCache.forward(x, rows: rows, gamma: gamma, beta: beta, epsilon: 1e-5)
-            return zip(y, weights).reduce(0.0) { $0 + Double($1.0 * $1.1) }
-        }
-        let (_, cache) = LayerNormCache.forward(x, rows: rows, gamma: gamma, beta: beta, epsilon: 1e-5)
-        var dGamma = [Float](repeating: 0, count: n), dBeta = dGamma
-        let dx = cache.backward(weights, rows: rows, gamma: gamma, dGamma: &dGamma, dBeta: &dBeta)
-        let epsilon: Float = 1e-2
-        for i in x.indices {
+    /// Central differences of a Double definition: ∂f/∂x[i] for every i.
+    static func numericGradient(_ x: [Double], _ f: ([Double]) -> Double) -> [Double] {
+        x.indices.map { i in
             var plus = x, minus = x
-            plus[i] += epsilon; minus[i] -= epsilon
-            let numeric = (loss(plus, gamma) - loss(minus, gamma)) / Double(2 * epsilon)
-            #expect(abs(numeric - Double(dx[i])) < 2e-2 * max(1, abs(numeric)), "x[\(i)]: \(numeric) vs \(dx[i])")
-        }
-        for j in gamma.indices {
-            var plus = gamma, minus = gamma
-            plus[j] += epsilon; minus[j] -= epsilon
-            let numeric = (loss(x, plus) - loss(x, minus)) / Double(2 * epsilon)
-            #expect(abs(numeric - Double(dGamma[j])) < 2e-2 * max(1, abs(numeric)), "γ[\(j)]")
+            let step = 1e-6 * max(1, abs(x[i]))
+            plus[i] += step
+            minus[i] -= step
+            return (f(plus) - f(minus)) / (2 * step)
         }
     }
 
-    @Test func attentionAndGELUBackwardMatchFiniteDifferences() {
-        var g = SeededGenerator(seed: 8)
-        let length = 4, heads = 2, d = 3, h = heads * d
-        let q = (0..<length * h).map { _ in Float(g.normal()) }, k = q.map { $0 * 0.5 + 0.1 }, v = (0..<length * h).map { _ in Float(g.normal()) }
-        let weights = (0..<length * h).map { _ in Float(g.normal()) }  // loss = Σ w ⊙ context
-        func loss(_ q: [Float], _ k: [Float], _ v: [Float]) -> Double {
-            zip(SequenceForward.attention(q: q, k: k, v: v, length: length, heads: heads, headDim: d).0, weights)
-                .reduce(0.0) { $0 + Double($1.0 * $1.1) }
-        }
-        let (context, probabilities) = SequenceForward.attention(q: q, k: k, v: v, length: length, heads: heads, headDim: d)
-        let cache = SequenceForward.LayerCache(input: [], q: q, k: k, v: v, probabilities: probabilities, context: context,
-                                               attentionNorm: LayerNormCache(normalized: [], inverseStd: [], columns: 0), attended: [],
-                                               preActivation: [], activation: [],
-                                               outputNorm: LayerNormCache(normalized: [], inverseStd: [], columns: 0))
-        let (dq, dk, dv) = SequenceForward.attentionBackward(weights, cache: cache, length: length, heads: heads, headDim: d)
-        let epsilon: Float = 1e-2
-        for i in q.indices {
-            for (which, analytic) in [(0, dq), (1, dk), (2, dv)] {
-                var inputs = [q, k, v], minus = [q, k, v]
-                inputs[which][i] += epsilon
-                minus[which][i] -= epsilon
-                let numeric = (loss(inputs[0], inputs[1], inputs[2]) - loss(minus[0], minus[1], minus[2])) / Double(2 * epsilon)
-                #expect(abs(numeric - Double(analytic[i])) < 2e-2 * max(1, abs(numeric)), "input \(which) [\(i)]")
+    static func expectClose(_ analytic: [Float], _ numeric: [Double], _ what: String, tolerance: Double = 1e-4) {
+        let off = analytic.indices.filter { abs(Double(analytic[$0]) - numeric[$0]) > tolerance * max(1, abs(numeric[$0])) }
+        #expect(off.isEmpty, "\(what): \(off.count) of \(analytic.count) off, first \(off.first.map { "\(analytic[$0]) vs \(numeric[$0])" } ?? "")")
+    }
+
+    /// LayerNorm's backward (Float32 kernels) against float64 finite differences of its definition.
+    @Test func layerNormBackwardMatchesFloat64FiniteDifferences() {
+        var g = SeededGenerator(seed: 5)
+        let rows = 70, n = 13  // more rows than one task, a width that is not a multiple of 8
+        let x = (0..<rows * n).map { _ in g.normal() }
+        let gamma = (0..<n).map { _ in g.normal() }, beta = (0..<n).map { _ in g.normal() }
+        let weights = (0..<rows * n).map { _ in g.normal() }  // loss = Σ w ⊙ LN(x)
+        func loss(_ x: [Double], _ gamma: [Double]) -> Double {
+            var total = 0.0
+            for r in 0..<rows {
+                let row = x[(r * n)..<((r + 1) * n)]
+                let mean = row.reduce(0, +) / Double(n)
+                let variance = row.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
+                for j in 0..<n { total += weights[r * n + j] * ((x[r * n + j] - mean) / (variance + 1e-5).squareRoot() * gamma[j] + beta[j]) }
             }
+            return total
         }
-        for u: Float in [-3, -0.7, 0, 0.4, 2.5] {
-            let numeric = (SequenceForward.gelu(u + 1e-2) - SequenceForward.gelu(u - 1e-2)) / 2e-2
-            #expect(abs(numeric - SequenceForward.geluDerivative(u)) < 1e-3, "GELU' at \(u)")
+        let forward = TrainingKernels.layerNormForward(x.map(Float.init), rows: rows, gamma: gamma.map(Float.init),
+                                                       beta: beta.map(Float.init), epsilon: 1e-5, threads: 2)
+        var dGamma = [Float](repeating: 0, count: n), dBeta = dGamma
+        let dx = TrainingKernels.layerNormBackward(weights.map(Float.init), normalized: forward.normalized,
+                                                   inverseStd: forward.inverseStd, gamma: gamma.map(Float.init),
+                                                   dGamma: &dGamma, dBeta: &dBeta, threads: 2)
+        Self.expectClose(dx, Self.numericGradient(x) { loss($0, gamma) }, "∂x")
+        Self.expectClose(dGamma, Self.numericGradient(gamma) { loss(x, $0) }, "∂γ")
+        Self.expectClose(dBeta, (0..<n).map { j in (0..<rows).reduce(0.0) { $0 + weights[$1 * n + j] } }, "∂β")
+    }
+
+    /// Attention over two packed sequences: forward and backward (Float32 kernels) against the
+    /// float64 definition and its finite differences.
+    @Test func attentionBackwardMatchesFloat64FiniteDifferences() {
+        var g = SeededGenerator(seed: 8)
+        let heads = 2, d = 5, h = heads * d, sequences = [0..<3, 3..<8]
+        let tokens = 8
+        let qkv = (0..<tokens * 3 * h).map { _ in g.normal() }
+        let weights = (0..<tokens * h).map { _ in g.normal() }  // loss = Σ w ⊙ context
+        func context(_ qkv: [Double]) -> [Double] {
+            var out = [Double](repeating: 0, count: tokens * h)
+            for range in sequences {
+                for head in 0..<heads {
+                    for i in range {
+                        let scores = range.map { j in
+                            (0..<d).reduce(0.0) { $0 + qkv[i * 3 * h + head * d + $1] * qkv[j * 3 * h + h + head * d + $1] } / Double(d).squareRoot()
+                        }
+                        let top = scores.max()!, exps = scores.map { Foundation.exp($0 - top) }, total = exps.reduce(0, +)
+                        for (offset, j) in range.enumerated() {
+                            for x in 0..<d { out[i * h + head * d + x] += exps[offset] / total * qkv[j * 3 * h + 2 * h + head * d + x] }
+                        }
+                    }
+                }
+            }
+            return out
         }
+        let layout = AttentionTrainingKernel.ProbabilityLayout(sequences: sequences, heads: heads)
+        var probabilities = [Float](repeating: 0, count: layout.count), out = [Float](repeating: 0, count: tokens * h)
+        AttentionTrainingKernel.forward(qkv: qkv.map(Float.init), sequences: sequences, heads: heads, headDim: d,
+                                        probabilities: &probabilities, context: &out, threads: 2)
+        Self.expectClose(out, context(qkv), "context", tolerance: 1e-5)
+        var dQKV = [Float](repeating: .nan, count: qkv.count)
+        AttentionTrainingKernel.backward(dContext: weights.map(Float.init), qkv: qkv.map(Float.init), probabilities: probabilities,
+                                         sequences: sequences, heads: heads, headDim: d, dQKV: &dQKV, threads: 2)
+        Self.expectClose(dQKV, Self.numericGradient(qkv) { zip(context($0), weights).reduce(0) { $0 + $1.0 * $1.1 } }, "∂qkv")
+    }
+
+    /// GELU and its derivative (SIMD, with a partial last vector) against the float64 definition.
+    @Test func geluBackwardMatchesFloat64FiniteDifferences() {
+        let u: [Double] = [-9, -3, -0.7, -0.01, 0, 0.4, 0.9, 1.3, 2.5, 6, -1.9]
+        func gelu(_ x: Double) -> Double { 0.5 * x * (1 + Foundation.erf(x / 2.0.squareRoot())) }
+        Self.expectClose(TrainingKernels.gelu(u.map(Float.init), threads: 1), u.map(gelu), "GELU", tolerance: 1e-6)
+        let derivative = TrainingKernels.geluBackward([Float](repeating: 1, count: u.count), preActivation: u.map(Float.init), threads: 1)
+        Self.expectClose(derivative, u.map { x in (gelu(x + 1e-6) - gelu(x - 1e-6)) / 2e-6 }, "GELU'", tolerance: 1e-5)
     }
 }
