@@ -16,7 +16,7 @@ public struct RouterApp: Sendable {
     public static func build(server options: ServerOptions, encoder encoderOptions: EncoderOptions,
                              router routerOptions: RouterOptions, logger: Logger) throws -> RouterApp {
         let encoder = try encoderOptions.loadEncoder(logger: logger)
-        let batcher = encoderOptions.embeddingBatcher(encoder)
+        let batcher = encoderOptions.batcher(EncodingJob.embed)
         let health = HealthService(services: [RouterService.serviceName])
         let admin = try routerOptions.adminPolicy()
         switch admin {
@@ -28,13 +28,13 @@ public struct RouterApp: Sendable {
         let router = RouterService(encoder: encoder, batcher: batcher, health: health, admin: admin,
                                    artifactRoot: artifactRoot, logger: logger)
         if let path = routerOptions.artifact {
-            router.install(try RoutingModel.load(directory: URL(fileURLWithPath: path), encoder: encoder.identity, dimension: encoder.dimension))
+            router.install(try RoutingModel.load(directory: URL(fileURLWithPath: path), encoder: encoder))
         } else if let artifactRoot {
             // The current artifact (else the newest) that validates; a broken or foreign one is
             // logged and skipped.
             for directory in artifactRoot.candidates(manifestFile: RoutingModel.manifestFile) {
                 do {
-                    router.install(try RoutingModel.load(directory: directory, encoder: encoder.identity, dimension: encoder.dimension))
+                    router.install(try RoutingModel.load(directory: directory, encoder: encoder))
                     logger.info("loaded the current valid artifact under --artifact-root", metadata: ["artifact": "\(directory.path)"])
                     break
                 } catch {

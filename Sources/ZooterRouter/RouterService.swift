@@ -12,8 +12,10 @@ public final class RouterService: Sendable {
     /// The most requests one RouteBatch may carry.
     public static let maxBatchRequests = 256
 
+    /// The router's own encoder (`--model`); a model whose artifact brings a fine-tuned encoder
+    /// routes with that one instead.
     let encoder: TextEncoder
-    let batcher: ComputeBatcher<String, [Float]>
+    let batcher: ComputeBatcher<EncodingJob, [Float]>
     let health: HealthService
     let admin: AdminPolicy
     /// The folder `artifact_path` must resolve into; nil: LoadModel takes inline artifacts only.
@@ -23,7 +25,7 @@ public final class RouterService: Sendable {
     private let routesServed = Atomic<Int>(0)
     private let metrics = RouterMetrics()
 
-    public init(encoder: TextEncoder, batcher: ComputeBatcher<String, [Float]>, health: HealthService,
+    public init(encoder: TextEncoder, batcher: ComputeBatcher<EncodingJob, [Float]>, health: HealthService,
                 admin: AdminPolicy, artifactRoot: ArtifactRoot? = nil, logger: Logger) {
         self.encoder = encoder
         self.batcher = batcher
@@ -74,10 +76,11 @@ public final class RouterService: Sendable {
             }.authorized { context in try self.authorize(context) },
             .unary("/zooter.v1.Router/ModelInfo") { (_: ModelInfoRequest, _) in
                 let current = self.currentModel
+                let serving = current?.encoder ?? self.encoder
                 return ModelInfoResponse(
                     loaded: current != nil, manifest: current?.manifest,
-                    encoder: EncoderInfo(name: self.encoder.identity.name, sha256: self.encoder.identity.weightsSHA256,
-                                         dimension: UInt32(self.encoder.dimension), maxTokens: UInt32(self.encoder.maxSequenceLength)),
+                    encoder: EncoderInfo(name: serving.identity.name, sha256: serving.identity.weightsSHA256,
+                                         dimension: UInt32(serving.dimension), maxTokens: UInt32(serving.maxSequenceLength)),
                     loadedUnixSeconds: UInt64(current?.loadedAt.timeIntervalSince1970 ?? 0),
                     routesServed: UInt64(self.routesServed.load(ordering: .relaxed)))
             },
@@ -93,7 +96,8 @@ public final class RouterService: Sendable {
         for request in requests { try model.validate(request) }
         let clock = ContinuousClock()
         let start = clock.now
-        let rows = try await batcher.submit(requests.map(\.query))
+        let encoder = model.encoder ?? self.encoder
+        let rows = try await batcher.submit(requests.map { EncodingJob(text: $0.query, encoder: encoder) })
         let encoded = clock.now
         if context.isCancelled { throw CancellationError() }
         let embeddings = Matrix(rows: rows.count, columns: encoder.dimension, values: rows.flatMap { $0 })
@@ -121,7 +125,7 @@ public final class RouterService: Sendable {
                                message: "this router takes artifact_path only inside --artifact-root, which is not set; send the artifact inline")
             }
             let directory = try artifactRoot.resolve(path)
-            loaded = try RoutingModel.load(directory: directory, encoder: encoder.identity, dimension: encoder.dimension)
+            loaded = try RoutingModel.load(directory: directory, encoder: encoder)
         case .artifact(let artifact)?:
             loaded = try RoutingModel.validated(artifact, encoder: encoder.identity, dimension: encoder.dimension)
         case nil:

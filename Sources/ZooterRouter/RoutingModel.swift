@@ -3,13 +3,16 @@ public import ZooterCore
 public import ZooterRPC
 public import ZooterWire
 
-/// A router artifact, validated and ready to route: the manifest, the head, expert costs.
+/// A router artifact, validated and ready to route: the manifest, the head, expert costs, and a
+/// fine-tuned encoder when the artifact brings one.
 ///
 /// Immutable and shared by every call; `LoadModel` swaps the whole object atomically, so a call
-/// sees one model from start to end.
+/// sees one model (head and encoder together) from start to end.
 public final class RoutingModel: Sendable {
     public let manifest: ModelManifest
     public let head: RouterHead
+    /// The artifact's fine-tuned encoder (`manifest.encoderPath`); nil: the router's own.
+    public let encoder: TextEncoder?
     /// Per-expert cost in manifest order (0 when the manifest gives none).
     public let costs: [Double]
     public let loadedAt: Date
@@ -18,15 +21,18 @@ public final class RoutingModel: Sendable {
     public static let manifestFile = "manifest.binpb"
     public static let headFile = "head.safetensors"
 
-    init(manifest: ModelManifest, head: RouterHead) {
+    init(manifest: ModelManifest, head: RouterHead, encoder: TextEncoder? = nil) {
         self.manifest = manifest
         self.head = head
+        self.encoder = encoder
         self.costs = manifest.experts.map { $0.cost.isFinite ? $0.cost : 0 }
         self.loadedAt = Date()
     }
 
-    /// Loads and validates an artifact directory against the encoder this server runs.
-    public static func load(directory: URL, encoder: EncoderIdentity, dimension: Int) throws(RPCError) -> RoutingModel {
+    /// Loads and validates an artifact directory: against the encoder this server runs, or, when
+    /// the manifest names a fine-tuned encoder folder inside the artifact, against that encoder,
+    /// which is loaded (hashed) here, before anything is swapped.
+    public static func load(directory: URL, encoder base: TextEncoder) throws(RPCError) -> RoutingModel {
         let manifestURL = directory.appendingPathComponent(manifestFile)
         let headURL = directory.appendingPathComponent(headFile)
         let manifestBytes: [UInt8]
@@ -44,13 +50,49 @@ public final class RoutingModel: Sendable {
         } catch {
             throw RPCError(code: .failedPrecondition, message: "\(manifestURL.path) is not a valid ModelManifest: \(error)")
         }
-        return try validated(ModelArtifact(manifest: manifest, headSafetensors: headBytes), encoder: encoder, dimension: dimension)
+        let artifact = ModelArtifact(manifest: manifest, headSafetensors: headBytes)
+        guard !manifest.encoderPath.isEmpty else {
+            return try validated(artifact, encoder: base.identity, dimension: base.dimension)
+        }
+        let fineTuned = try loadEncoder(manifest.encoderPath, in: directory, base: base)
+        guard manifest.encoderSHA256 == fineTuned.identity.weightsSHA256 else {
+            throw RPCError(code: .dataLoss,
+                           message: "the encoder at \(manifest.encoderPath) has sha256 \(fineTuned.identity.weightsSHA256.prefix(12))… but the manifest names \(manifest.encoderSHA256.prefix(12))…: the artifact is corrupt")
+        }
+        let model = try validated(artifact, encoder: fineTuned.identity, dimension: fineTuned.dimension, fineTunedEncoderAllowed: true)
+        return RoutingModel(manifest: model.manifest, head: model.head, encoder: fineTuned)
+    }
+
+    /// The fine-tuned encoder folder `path` names, confined to the artifact directory.
+    static func loadEncoder(_ path: String, in directory: URL, base: TextEncoder) throws(RPCError) -> TextEncoder {
+        let folder: URL
+        do {
+            folder = try ArtifactRoot(directory.path).resolve(path)
+        } catch {
+            throw RPCError(code: .failedPrecondition, message: "the manifest's encoder_path '\(path)' is not a folder inside the artifact: \(error.message)")
+        }
+        let encoder: TextEncoder
+        do {
+            encoder = try TextEncoder(modelDirectory: folder, threads: base.threads)
+        } catch {
+            throw RPCError(code: .failedPrecondition, message: "cannot load the artifact's encoder at \(path): \(error)")
+        }
+        guard encoder.dimension == base.dimension else {
+            throw RPCError(code: .failedPrecondition,
+                           message: "the artifact's encoder gives \(encoder.dimension)-dimensional embeddings; this router's gives \(base.dimension)")
+        }
+        return encoder
     }
 
     /// Validates an artifact: encoder match, head shape, expert list, head checksum.
-    public static func validated(_ artifact: ModelArtifact, encoder: EncoderIdentity, dimension: Int) throws(RPCError) -> RoutingModel {
+    public static func validated(_ artifact: ModelArtifact, encoder: EncoderIdentity, dimension: Int,
+                                 fineTunedEncoderAllowed: Bool = false) throws(RPCError) -> RoutingModel {
         guard let manifest = artifact.manifest else {
             throw RPCError(code: .invalidArgument, message: "the artifact has no manifest")
+        }
+        guard manifest.encoderPath.isEmpty || fineTunedEncoderAllowed else {
+            throw RPCError(code: .failedPrecondition,
+                           message: "the artifact brings a fine-tuned encoder (\(manifest.encoderPath)), which loads by path only: publish it under the router's --artifact-root and send LoadModel.artifact_path")
         }
         guard manifest.formatVersion == 1 else {
             throw RPCError(code: .failedPrecondition, message: "artifact format version \(manifest.formatVersion) is not supported (this router reads version 1)")

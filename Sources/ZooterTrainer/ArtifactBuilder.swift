@@ -11,6 +11,9 @@ struct ArtifactBuilder {
     let report: EvaluationReport
     let rewardSource: String
     let tagger: String
+    /// SHA-256 of the fine-tuned encoder's weights, written to `encoderFolder` (nil: the frozen encoder).
+    var fineTunedEncoderSHA256: String? = nil
+    static let encoderFolder = "encoder"
 
     func build() throws -> ModelArtifact {
         let head = Array(fitted.weights.safetensorsData(metadata: ["encoder": encoder.identity.description]))
@@ -23,7 +26,7 @@ struct ArtifactBuilder {
             modelVersion: "zooter-\(stamp)-\(headSHA.prefix(8))",
             experts: experts(),
             encoder: encoder.identity.name,
-            encoderSHA256: encoder.identity.weightsSHA256,
+            encoderSHA256: fineTunedEncoderSHA256 ?? encoder.identity.weightsSHA256,
             headKind: architecture.kind == .mlp ? .mlp : .linear,
             hiddenSize: UInt32(architecture.hidden),
             embeddingDimension: UInt32(encoder.dimension),
@@ -39,7 +42,8 @@ struct ArtifactBuilder {
             createdUnixSeconds: UInt64(created.timeIntervalSince1970),
             confidenceThreshold: Double(fitted.threshold),
             fallbackExpert: dataset.experts[fitted.fallbackExpert],
-            headSHA256: headSHA, datasetSelection: dataset.identity?.selection ?? "")
+            headSHA256: headSHA, datasetSelection: dataset.identity?.selection ?? "",
+            encoderPath: fineTunedEncoderSHA256 == nil ? "" : Self.encoderFolder)
         return ModelArtifact(manifest: manifest, headSafetensors: head)
     }
 
@@ -86,7 +90,7 @@ struct ArtifactBuilder {
             "experts": manifest.experts.map(\.name).joined(separator: ","), "fallback_expert": manifest.fallbackExpert,
             "reward_source": manifest.rewardSource, "tagger": manifest.tagger, "dataset_sha256": manifest.datasetSHA256, "dataset_selection": manifest.datasetSelection,
             "head_sha256": manifest.headSHA256, "temperature": "\(manifest.temperature)", "beta": "\(manifest.beta)",
-            "confidence_threshold": "\(manifest.confidenceThreshold)",
+            "confidence_threshold": "\(manifest.confidenceThreshold)", "encoder_path": manifest.encoderPath,
         ]
         try encoder.encode(readable).write(to: directory.appendingPathComponent("manifest.json"), options: .atomic)
     }

@@ -1,6 +1,7 @@
 public import Foundation
 public import ZooterServiceKit
 public import ZooterRPC
+public import ZooterCore
 
 /// What `zooter-trainer train` was asked to do.
 public struct TrainOptions: Sendable {
@@ -26,6 +27,8 @@ public struct TrainOptions: Sendable {
     /// for the tagger's latent tags (`zooter-tagger --centroids`); 0 = none.
     public var latentClusters = 0
     public var cacheDirectory: URL
+    /// Fine-tune the encoder's top layers with the routing loss (nil: the frozen encoder).
+    public var fineTuning: FineTuningConfiguration?
     /// How to connect to the tagger, reward replicas and router (TLS or plaintext).
     public var client = ClientConfiguration()
 

@@ -70,21 +70,35 @@ public struct TrainPipeline {
         }
         log("fitting the router on all \(dataset.count) queries")
         guard let table = dataset.rewardMatrix() else { throw TrainerError.service("rewards are missing after scoring") }
-        let fitted = RouterFitter.fit(embeddings: embeddings, rewards: table, tags: dataset.examples.map(\.tags),
+        var fitted = RouterFitter.fit(embeddings: embeddings, rewards: table, tags: dataset.examples.map(\.tags),
                                       experts: dataset.experts, configuration: configuration, seed: options.seed)
+        var fineTunedWeights: Data?
+        if let recipe = options.fineTuning {
+            (fitted, fineTunedWeights) = try fineTune(fitted, dataset: dataset, rewards: table, embeddings: embeddings,
+                                                      encoder: encoder, recipe: recipe, configuration: configuration)
+        }
         let artifact = try ArtifactBuilder(dataset: dataset, encoder: encoder,
                                            fitted: fitted, report: report, rewardSource: rewardSource,
-                                           tagger: options.tagger == nil ? "dataset" : "zooter-taxonomy").build()
+                                           tagger: options.tagger == nil ? "dataset" : "zooter-taxonomy",
+                                           fineTunedEncoderSHA256: fineTunedWeights.map { SHA256.hex($0) }).build()
         let version = artifact.manifest?.modelVersion ?? ""
         let directory = try ArtifactPublisher.publish(version: version, under: options.out) { folder in
             try ArtifactBuilder.write(artifact, report: report, to: folder)
+            if let fineTunedWeights {
+                try FineTunedModelFolder.write(weights: fineTunedWeights, base: options.modelDirectory,
+                                               to: folder.appendingPathComponent(ArtifactBuilder.encoderFolder))
+            }
         }
         let reportFile = directory.appendingPathComponent("report.json")
         log("artifact \(version) written to \(directory.path), now \(options.out.appendingPathComponent(ArtifactPublisher.currentLink).path) (\(fitted.selection))")
 
         var pushed = false
         if let router = options.router {
-            try await push(artifact, to: router)
+            // A fine-tuned encoder (~90 MB) is not sent inline: the router loads the published
+            // folder by path, relative to its --artifact-root, which must be this --out folder.
+            let source: LoadModelRequest.Source = fineTunedWeights == nil ? .artifact(artifact)
+                : .artifactPath("\(ArtifactPublisher.versionsFolder)/\(version)")
+            try await push(source, to: router)
             pushed = true
             log("pushed \(version) to the router at \(router)")
         }
@@ -152,7 +166,7 @@ public struct TrainPipeline {
 
     /// Loads the artifact on every router replica the target names (a list, or every address a
     /// host name resolves to): round-robin would update only one of them.
-    func push(_ artifact: ModelArtifact, to router: String) async throws {
+    func push(_ source: LoadModelRequest.Source, to router: String) async throws {
         let addresses = try GRPCClient.addresses(for: router)
         var metadata = Metadata()
         if let token = options.adminToken { metadata.add("authorization", token.authorizationHeader) }
@@ -161,7 +175,7 @@ public struct TrainPipeline {
             do {
                 outcome = .success(try await GRPCClient.withClient(target: address, configuration: options.client) { client in
                     let reply = try await client.unary(path: "/zooter.v1.Router/LoadModel",
-                                                       request: LoadModelRequest(source: .artifact(artifact)).wireBytes(),
+                                                       request: LoadModelRequest(source: source).wireBytes(),
                                                        metadata: metadata, timeout: .seconds(60))
                     return try LoadModelResponse(wireBytes: reply.message)
                 })

@@ -34,6 +34,7 @@ extension ModelManifest: CBacked {
         fallbackExpert = try swiftString(c.fallback_expert, field: "ModelManifest.fallback_expert")
         headSHA256 = try swiftString(c.head_sha256, field: "ModelManifest.head_sha256")
         datasetSelection = try swiftString(c.dataset_selection, field: "ModelManifest.dataset_selection")
+        encoderPath = try swiftString(c.encoder_path, field: "ModelManifest.encoder_path")
     }
 
     func fill(_ c: inout Zooter__V1__ModelManifest, _ arena: inout CArena) {
@@ -59,6 +60,7 @@ extension ModelManifest: CBacked {
         arena.setString(&c.fallback_expert, fallbackExpert)
         arena.setString(&c.head_sha256, headSHA256)
         arena.setString(&c.dataset_selection, datasetSelection)
+        arena.setString(&c.encoder_path, encoderPath)
     }
 
     // protobuf-c represents `map<string, double> metrics` as repeated MetricsEntry messages.

@@ -43,6 +43,8 @@ public struct ModelManifest: Sendable, Hashable {
     public var headSHA256: String
     /// Which examples of the dataset were used: "all" or "first N".
     public var datasetSelection: String
+    /// Folder (relative to the artifact directory) of a fine-tuned encoder; empty: the router's own.
+    public var encoderPath: String
 
     public init(
         formatVersion: UInt32 = 0, modelVersion: String = "", experts: [Expert] = [],
@@ -52,7 +54,7 @@ public struct ModelManifest: Sendable, Hashable {
         tagSource: TagSource = .unspecified, tags: [String] = [], datasetSHA256: String = "",
         rewardSource: String = "", tagger: String = "", metrics: [String: Double] = [:],
         createdUnixSeconds: UInt64 = 0, confidenceThreshold: Double = 0, fallbackExpert: String = "",
-        headSHA256: String = "", datasetSelection: String = ""
+        headSHA256: String = "", datasetSelection: String = "", encoderPath: String = ""
     ) {
         self.formatVersion = formatVersion
         self.modelVersion = modelVersion
@@ -76,6 +78,7 @@ public struct ModelManifest: Sendable, Hashable {
         self.fallbackExpert = fallbackExpert
         self.headSHA256 = headSHA256
         self.datasetSelection = datasetSelection
+        self.encoderPath = encoderPath
     }
 }
 

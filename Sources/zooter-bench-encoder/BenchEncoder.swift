@@ -9,6 +9,8 @@ import ZooterCore
 ///                          [--warmup N] [--min-reps N] [--min-time S] [--peak-gflops G]
 ///     zooter-bench-encoder --load-only [--model DIR]     # load time + VmRSS after loading
 ///     zooter-bench-encoder --probe-peak                  # host CPU, ISA, measured FMA peak per core
+///     zooter-bench-encoder --finetune 1,2,6 [--steps N] [--seq …] [--batch …] [--threads …] [--peak-gflops G]
+///                                                        # a fine-tuning step's time and GFLOP/s
 @main
 struct BenchEncoder {
     struct Options {
@@ -23,6 +25,9 @@ struct BenchEncoder {
         var peakGFLOPS = 0.0
         var loadOnly = false
         var probePeak = false
+        /// Trained layer counts of `--finetune` (empty: the inference benchmark).
+        var fineTuneLayers: [Int] = []
+        var fineTuneSteps = 4
     }
 
     static func main() throws {
@@ -37,6 +42,10 @@ struct BenchEncoder {
                 "fma256_gflops_per_core": round4(peak), "kernel_width_bits": 256,
                 "avx512_available": host.isa.contains("avx512f"),
             ]))
+            return
+        }
+        if !options.fineTuneLayers.isEmpty {
+            try FineTuningBench.run(options, layers: options.fineTuneLayers, steps: options.fineTuneSteps)
             return
         }
         if options.loadOnly {
@@ -164,8 +173,10 @@ struct BenchEncoder {
             case "--peak-gflops": o.peakGFLOPS = Double(try value(flag)) ?? 0
             case "--probe-peak": o.probePeak = true
             case "--load-only": o.loadOnly = true
+            case "--finetune": o.fineTuneLayers = try list(flag)
+            case "--steps": o.fineTuneSteps = try list(flag)[0]
             case "-h", "--help":
-                print("usage: zooter-bench-encoder [--model DIR] [--seq 16,64,256] [--batch 1,32] [--threads 1,2] [--warmup N] [--min-reps N] [--min-time S] [--max-reps N] [--peak-gflops G] [--load-only] [--probe-peak]")
+                print("usage: zooter-bench-encoder [--model DIR] [--seq 16,64,256] [--batch 1,32] [--threads 1,2] [--warmup N] [--min-reps N] [--min-time S] [--max-reps N] [--peak-gflops G] [--load-only] [--probe-peak] [--finetune LAYERS [--steps N]]")
                 exit(0)
             default: throw BenchError("unknown option \(flag)")
             }

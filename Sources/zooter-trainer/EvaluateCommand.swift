@@ -56,6 +56,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Heads tried by selection, comma-separated, of linear, mlp (default: linear).")
     var heads: String?
 
+    @OptionGroup var fineTuning: FineTuningOptions
+
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
@@ -64,6 +66,7 @@ struct EvaluateCommand: ParsableCommand {
             throw ValidationError("--tags must be source, tags, kmeans:K (K >= 2) or none")
         }
         _ = try selectionGrid()
+        try fineTuning.validate()
     }
 
     /// The default selection grid with every list given on the command line replacing its own.
@@ -119,11 +122,12 @@ struct EvaluateCommand: ParsableCommand {
         if innerFolds == 1 { configuration.innerSelection = .holdout(0.2) }
         if innerFolds >= 2 { configuration.innerSelection = .folds(innerFolds) }
         configuration.grid = try selectionGrid()
+        let fineTuningInputs = try fineTuning.inputs(dataset: data, modelDirectory: model, threads: threads)
         let bar = ProgressBar()
         var report = try Evaluator.evaluate(dataset: data, embeddings: embeddings, configuration: configuration,
                                             datasetName: directory.lastPathComponent,
                                             encoderIdentity: embedder.identity, costSweep: costs,
-                                            responseEmbeddings: responseEmbeddings,
+                                            responseEmbeddings: responseEmbeddings, fineTuning: fineTuningInputs,
                                             progress: { done, total in bar.show("folds", done, total) })
         report.elapsedSeconds = Date().timeIntervalSince(started)
         FileHandle.standardError.write(Data(String(format: "\ndone in %.1f s\n", report.elapsedSeconds ?? 0).utf8))

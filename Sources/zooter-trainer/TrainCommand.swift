@@ -26,12 +26,14 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-token-file"), help: "Read the router's admin token from this file (or set ZOOTER_ADMIN_TOKEN).") var adminTokenFile: String?
 
     @OptionGroup(title: "Connecting to the services") var security: ClientSecurityOptions
+    @OptionGroup(title: "Fine-tuning the encoder") var fineTuning: FineTuningOptions
 
     func validate() throws {
         _ = try security.configuration(for: [tagger, reward, router])
         if let limit, limit < folds { throw ValidationError("--limit must be at least --folds (\(folds))") }
         if rescore && reward == nil { throw ValidationError("--rescore needs --reward host:port[,host:port...]") }
         guard folds >= 2, seeds >= 1 else { throw ValidationError("--folds must be ≥ 2 and --seeds ≥ 1") }
+        try fineTuning.validate()
     }
 
     func run() async throws {
@@ -46,6 +48,7 @@ struct TrainCommand: AsyncParsableCommand {
         options.folds = folds
         options.seeds = seeds
         options.latentClusters = latentClusters
+        if fineTuning.enabled { options.fineTuning = fineTuning.configuration(threads: threads) }
         options.adminToken = try AdminToken.resolve(file: adminTokenFile)
         options.client = try security.configuration(for: [tagger, reward, router])
         let bar = ProgressBar()

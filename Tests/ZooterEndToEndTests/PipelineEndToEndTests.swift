@@ -104,7 +104,7 @@ import ZooterWire
         let version = try #require(info.manifest?.modelVersion)
         #expect(info.loaded)
         let encoder = try TextEncoder(modelDirectory: Self.model, threads: 2)
-        let local = try RoutingModel.load(directory: current, encoder: encoder.identity, dimension: encoder.dimension)
+        let local = try RoutingModel.load(directory: current, encoder: encoder)
         #expect(local.manifest.modelVersion == version)
         let queries = ["Write a haiku about the sea", "What is the derivative of x^2?", "Explain TCP slow start", "Give me a packing list for Iceland"]
         let python = try await ChildProcess.run("/usr/bin/env", [

@@ -22,7 +22,7 @@ enum Fixtures {
         tagSource: .datasetAndTagger, tags: ["coding", "math", unicode], datasetSHA256: String(repeating: "0f", count: 32),
         rewardSource: "dataset", tagger: "zooter-tagger@1", metrics: ["cv_mean_reward": 0.40625, "oracle_reward": 0.625],
         createdUnixSeconds: 1_764_428_400, confidenceThreshold: 0.25, fallbackExpert: "vicuna-13b",
-        headSHA256: String(repeating: "9c", count: 32))
+        headSHA256: String(repeating: "9c", count: 32), datasetSelection: "first 800", encoderPath: "encoder")
 
     static let routeRequest = RouteRequest(
         query: unicode, costWeight: 0.25, allowedExperts: ["vicuna-13b", "wizardlm-13b"], requestID: "req-42", topK: 2)

@@ -5,6 +5,11 @@ extension TextEncoder {
         tokenizer.encode(text, maxLength: maxSequenceLength)
     }
 
+    /// Token ids truncated to `limit` tokens (at most `maxSequenceLength`), `[SEP]` kept last.
+    public func tokenize(_ text: String, limit: Int) -> [Int32] {
+        tokenizer.encode(text, maxLength: max(2, min(limit, maxSequenceLength)))
+    }
+
     /// Token count of `text` as the model sees it (`tokenize(text).count`, ≤ `maxSequenceLength`).
     public func tokenCount(_ text: String) -> Int {
         // Stops tokenizing at the window: the rest of a long text cannot change the count.
@@ -33,16 +38,7 @@ extension TextEncoder {
     /// `EncoderError` for an empty sequence, one longer than `maxSequenceLength`, or an id outside
     /// the vocabulary.
     public func embed(tokenIDs: [[Int32]]) throws -> Matrix {
-        let vocabularySize = weights.configuration.vocabularySize
-        for (index, sequence) in tokenIDs.enumerated() {
-            guard !sequence.isEmpty else { throw CoreError.encoderInput("sequence \(index) is empty") }
-            guard sequence.count <= maxSequenceLength else {
-                throw CoreError.encoderInput("sequence \(index) has \(sequence.count) tokens; the limit is \(maxSequenceLength)")
-            }
-            if let bad = sequence.first(where: { $0 < 0 || Int($0) >= vocabularySize }) {
-                throw CoreError.encoderInput("sequence \(index) contains token id \(bad), outside 0..<\(vocabularySize)")
-            }
-        }
+        try validate(tokenIDs: tokenIDs)
         var output = Matrix(rows: tokenIDs.count, columns: dimension)
         var first = 0
         while first < tokenIDs.count {
@@ -58,6 +54,21 @@ extension TextEncoder {
             first = end
         }
         return output
+    }
+
+    /// Throws `CoreError.encoderInput` for an empty sequence, one longer than `maxSequenceLength`,
+    /// or an id outside the vocabulary.
+    func validate(tokenIDs: [[Int32]]) throws {
+        let vocabularySize = weights.configuration.vocabularySize
+        for (index, sequence) in tokenIDs.enumerated() {
+            guard !sequence.isEmpty else { throw CoreError.encoderInput("sequence \(index) is empty") }
+            guard sequence.count <= maxSequenceLength else {
+                throw CoreError.encoderInput("sequence \(index) has \(sequence.count) tokens; the limit is \(maxSequenceLength)")
+            }
+            if let bad = sequence.first(where: { $0 < 0 || Int($0) >= vocabularySize }) {
+                throw CoreError.encoderInput("sequence \(index) contains token id \(bad), outside 0..<\(vocabularySize)")
+            }
+        }
     }
 
     /// Per-layer hidden states of one sequence, `[layers + 1][tokens][H]` flattened (index 0 =

@@ -21,6 +21,9 @@ public enum RoutingMethod: String, Codable, Sendable, CaseIterable, Comparable {
     /// A linear classifier of the query's tag (task) from the embedding; the expert with the
     /// highest expected reward under the predicted tag distribution (needs tags).
     case taskClassifier
+    /// ZOOTER with the encoder's top layers fine-tuned under the routing loss (`evaluate
+    /// --finetune-layers N`), starting from ZOOTER's selected labels and head.
+    case zooterFineTuned
 
     public static func < (lhs: RoutingMethod, rhs: RoutingMethod) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0

@@ -13,11 +13,13 @@ public enum Evaluator {
     ///   - progress: called with (finished jobs, total jobs) after each (seed, fold); worker threads.
     ///   - costSweep: also sweep cost weights and thresholds and report reward against cost
     ///     (`EvaluationReport.costs`).
+    ///   - fineTuning: given, ZOOTER with the encoder's top layers fine-tuned is evaluated on the
+    ///     same folds (`RoutingMethod.zooterFineTuned`).
     ///   - responseEmbeddings: `[queries × experts][d]` embeddings of every expert's response
     ///     (row `q * experts + e`); given, the hybrid top-k is measured (`EvaluationReport.hybridTopK`).
     public static func evaluate(dataset: RoutingDataset, embeddings: Matrix, configuration: EvaluationConfiguration,
                                 datasetName: String = "", encoderIdentity: String = "", costSweep: Bool = false,
-                                responseEmbeddings: Matrix? = nil,
+                                responseEmbeddings: Matrix? = nil, fineTuning: FineTuningInputs? = nil,
                                 observer: (@Sendable (SelectionEvent) -> Void)? = nil,
                                 progress: (@Sendable (Int, Int) -> Void)? = nil) throws(CoreError) -> EvaluationReport {
         let rewards = try validate(dataset: dataset, embeddings: embeddings, configuration: configuration)
@@ -45,7 +47,7 @@ public enum Evaluator {
                 let outcome = runFold(dataset: dataset, embeddings: embeddings, rewards: rewards,
                                       trainRows: trainRows, testRows: testRows, seed: seeds[seedIndex], fold: fold,
                                       configuration: configuration, costSweep: costSweep,
-                                      responseFeatures: responseFeatures, observer: observer)
+                                      responseFeatures: responseFeatures, fineTuning: fineTuning, observer: observer)
                 slots.withLock { $0[job] = outcome }
                 let done = finished.withLock { count -> Int in
                     count += 1
@@ -103,7 +105,7 @@ public enum Evaluator {
     /// One outer fold: masks the test rows' rewards (NaN) before any method sees them.
     static func runFold(dataset: RoutingDataset, embeddings: Matrix, rewards: RewardTable, trainRows: [Int],
                         testRows: [Int], seed: UInt64, fold: Int, configuration: EvaluationConfiguration,
-                        costSweep: Bool = false, responseFeatures: Matrix? = nil,
+                        costSweep: Bool = false, responseFeatures: Matrix? = nil, fineTuning: FineTuningInputs? = nil,
                         observer: (@Sendable (SelectionEvent) -> Void)?) -> FoldRunner.Outcome {
         var masked = rewards.values
         for row in testRows {
@@ -117,7 +119,7 @@ public enum Evaluator {
         return FoldRunner(embeddings: embeddings, rewards: visible, tags: tags, experts: dataset.experts,
                           trainRows: trainRows, testRows: testRows, seed: seed, fold: fold,
                           configuration: configuration, observer: observer, costs: costs,
-                          responseFeatures: responseFeatures).run()
+                          responseFeatures: responseFeatures, fineTuning: fineTuning).run()
     }
 
     private static func validate(dataset: RoutingDataset, embeddings: Matrix,

@@ -22,6 +22,8 @@ struct FoldRunner {
     var costs: [Double]? = nil
     /// Every response's reward-scorer features; non-nil runs the hybrid top-k (`HybridTopKReport`).
     var responseFeatures: Matrix? = nil
+    /// Non-nil adds the fine-tuned ZOOTER (`RoutingMethod.zooterFineTuned`).
+    var fineTuning: FineTuningInputs? = nil
 
     /// Choices per method for `testRows` (same order) and a readable record of what was selected.
     struct Outcome: Sendable {
@@ -55,6 +57,13 @@ struct FoldRunner {
             if method == .zooter { zooterProbabilities = probabilities }
             outcome.choices[method] = RoutingPolicy(threshold: choice.threshold, fallbackExpert: fallback).choose(probabilities)
             outcome.selections[method] = choice.summary
+        }
+
+        if let fineTuning, let zooterChoices = outcome.choices[.zooter],
+           let fineTuned = fineTunedChoices(zooter, zooterChoices: zooterChoices, inputs: fineTuning, splits: splits,
+                                            fallback: fallback) {
+            outcome.choices[.zooterFineTuned] = fineTuned.choices
+            outcome.selections[.zooterFineTuned] = fineTuned.summary
         }
 
         if let responseFeatures, let zooterProbabilities, let zooterChoices = outcome.choices[.zooter] {

@@ -36,3 +36,23 @@ public enum RouterFitter {
                             selection: choice.summary)
     }
 }
+
+extension RouterFitter {
+    /// The shipped router with the encoder's top layers fine-tuned: `fitted`'s labels, fine-tuned
+    /// on the first inner split of all rows with early stopping on its validation rows, exactly
+    /// as each outer fold of `evaluate --finetune-layers` does.
+    public static func fineTune(_ fitted: FittedRouter, embeddings: Matrix, rewards: RewardTable, tags: [[String]],
+                                experts: [String], inputs: FineTuningInputs, configuration: EvaluationConfiguration,
+                                seed: UInt64) throws(CoreError) -> FineTunedEncoder {
+        let rows = Array(0..<rewards.rows)
+        let runner = FoldRunner(embeddings: embeddings, rewards: rewards, tags: tags, experts: experts,
+                                trainRows: rows, testRows: [], seed: seed, fold: 0, configuration: configuration,
+                                observer: nil)
+        let splits = CrossValidation.innerSplits(rows, scheme: configuration.innerScheme(trainingRows: rows.count), seed: seed)
+        guard let split = splits.first, !split.validation.isEmpty else {
+            throw .evaluation(.invalidConfiguration("fine-tuning needs enough rows for a validation split"))
+        }
+        return try runner.fineTune(labels: fitted.labels, training: fitted.training, candidate: fitted.selection,
+                                   inputs: inputs, split: split)
+    }
+}

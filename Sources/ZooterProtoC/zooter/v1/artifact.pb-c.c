@@ -154,7 +154,7 @@ const ProtobufCMessageDescriptor zooter__v1__model_manifest__metrics_entry__desc
   (ProtobufCMessageInit) zooter__v1__model_manifest__metrics_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor zooter__v1__model_manifest__field_descriptors[22] =
+static const ProtobufCFieldDescriptor zooter__v1__model_manifest__field_descriptors[23] =
 {
   {
     "format_version",
@@ -420,6 +420,18 @@ static const ProtobufCFieldDescriptor zooter__v1__model_manifest__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "encoder_path",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Zooter__V1__ModelManifest, encoder_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned zooter__v1__model_manifest__field_indices_by_name[] = {
   10,   /* field[10] = beta */
@@ -429,6 +441,7 @@ static const unsigned zooter__v1__model_manifest__field_indices_by_name[] = {
   13,   /* field[13] = dataset_sha256 */
   7,   /* field[7] = embedding_dim */
   3,   /* field[3] = encoder */
+  22,   /* field[22] = encoder_path */
   4,   /* field[4] = encoder_sha256 */
   2,   /* field[2] = experts */
   19,   /* field[19] = fallback_expert */
@@ -448,7 +461,7 @@ static const unsigned zooter__v1__model_manifest__field_indices_by_name[] = {
 static const ProtobufCIntRange zooter__v1__model_manifest__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 22 }
+  { 0, 23 }
 };
 const ProtobufCMessageDescriptor zooter__v1__model_manifest__descriptor =
 {
@@ -458,7 +471,7 @@ const ProtobufCMessageDescriptor zooter__v1__model_manifest__descriptor =
   "Zooter__V1__ModelManifest",
   "zooter.v1",
   sizeof(Zooter__V1__ModelManifest),
-  22,
+  23,
   zooter__v1__model_manifest__field_descriptors,
   zooter__v1__model_manifest__field_indices_by_name,
   1,  zooter__v1__model_manifest__number_ranges,

@@ -218,10 +218,21 @@ struct  Zooter__V1__ModelManifest
    * --limit). Provenance only.
    */
   char *dataset_selection;
+  /*
+   * Folder, relative to the artifact directory, holding a fine-tuned encoder (a model
+   * folder: config.json, tokenizer files, 1_Pooling/config.json, model.safetensors), as
+   * `zooter-trainer train --finetune-layers N` writes it. Empty: the head runs on the
+   * router's own encoder. When set, encoder_sha256 is the fine-tuned model.safetensors'
+   * and must match it (else DATA_LOSS); the router loads it next to its own encoder and
+   * routes this model's queries with it. Only with LoadModel.artifact_path (at ~90 MB an
+   * encoder is not sent inline); a path that leaves the artifact directory or an encoder
+   * whose dimension differs → FAILED_PRECONDITION.
+   */
+  char *encoder_path;
 };
 #define ZOOTER__V1__MODEL_MANIFEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&zooter__v1__model_manifest__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, ZOOTER__V1__HEAD_KIND__HEAD_KIND_UNSPECIFIED, 0, 0, ZOOTER__V1__REWARD_TRANSFORM__REWARD_TRANSFORM_UNSPECIFIED, 0, 0, ZOOTER__V1__TAG_SOURCE__TAG_SOURCE_UNSPECIFIED, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, ZOOTER__V1__HEAD_KIND__HEAD_KIND_UNSPECIFIED, 0, 0, ZOOTER__V1__REWARD_TRANSFORM__REWARD_TRANSFORM_UNSPECIFIED, 0, 0, ZOOTER__V1__TAG_SOURCE__TAG_SOURCE_UNSPECIFIED, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*

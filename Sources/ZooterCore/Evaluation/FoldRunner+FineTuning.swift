@@ -1,0 +1,37 @@
+extension FoldRunner {
+    /// ZOOTER with the encoder's top layers fine-tuned (`fineTune`), routing the test rows with
+    /// ZOOTER's threshold rule; where no epoch beat the frozen router on the validation rows, the
+    /// frozen ZOOTER's own choices (`zooterChoices`), as `train` then ships the frozen router.
+    /// Nil when the inputs cannot train (reported as an absent method, never a crash).
+    func fineTunedChoices(_ choice: HeadChoice, zooterChoices: [Int], inputs: FineTuningInputs,
+                          splits: [(train: [Int], validation: [Int])], fallback: Int) -> (choices: [Int], summary: String)? {
+        guard let split = splits.first,
+              let tuned = try? fineTune(labels: choice.labels, training: choice.training, candidate: choice.summary,
+                                        inputs: inputs, split: split) else { return nil }
+        guard tuned.bestEpoch > 0 else {
+            return (zooterChoices, "layers=\(inputs.configuration.layers) epoch=0/\(tuned.history.count - 1) (frozen kept) \(choice.summary)")
+        }
+        let probabilities = tuned.probabilities(lower: inputs.lower, rows: testRows)
+        let choices = RoutingPolicy(threshold: choice.threshold, fallbackExpert: fallback).choose(probabilities)
+        return (choices, "layers=\(inputs.configuration.layers) epoch=\(tuned.bestEpoch)/\(tuned.history.count - 1) \(choice.summary)")
+    }
+
+    /// Fine-tunes on `split`: the selected labels, a linear head trained on the split's training
+    /// rows as the start, then the top layers and that head together with early stopping on the
+    /// split's validation rows (which the starting head has not seen, so epoch 0, the frozen
+    /// router, is judged fairly and wins when fine-tuning does not help).
+    func fineTune(labels: LabelConfiguration, training: TrainingConfiguration, candidate: String,
+                  inputs: FineTuningInputs, split: (train: [Int], validation: [Int])) throws(CoreError) -> FineTunedEncoder {
+        let targets = LabelBuilder.labels(rewards, configuration: labels, tags: tags, trainingRows: split.train)
+        var training = training
+        training.head = .linear
+        training.seed = trainingSeed(stream: 0xF17E, candidate: candidate.hashValueStable)
+        let start = HeadTrainer.train(embeddings: embeddings, targets: targets, rows: split.train, experts: experts,
+                                      configuration: training).weights
+        var configuration = inputs.configuration
+        configuration.seed = trainingSeed(stream: 0xF17E, candidate: 1)
+        return try EncoderFineTuner.train(parameters: inputs.parameters, lower: inputs.lower, targets: targets,
+                                          trainRows: split.train, validationRows: split.validation, head: start,
+                                          configuration: configuration)
+    }
+}
