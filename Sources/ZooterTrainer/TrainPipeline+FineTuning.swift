@@ -20,7 +20,7 @@ extension TrainPipeline {
                                               tags: dataset.examples.map(\.tags), experts: dataset.experts,
                                               inputs: inputs, configuration: configuration, seed: options.seed)
         for epoch in tuned.history {
-            log(String(format: "  epoch %d: validation KL %.5f%@ (%.1f s)", epoch.epoch, epoch.validationLoss,
+            log(String(format: "  epoch %d: validation KL %.5f%@ (%.1f s)", epoch.epoch, epoch.validationLoss ?? .nan,
                        epoch.trainingLoss.map { String(format: ", training KL %.5f", $0) } ?? "", epoch.seconds))
         }
         guard tuned.bestEpoch > 0 else {
@@ -32,7 +32,7 @@ extension TrainPipeline {
         updated.selection += " finetune-layers=\(recipe.layers) epoch=\(tuned.bestEpoch)"
         var weights = parameters
         tuned.apply(to: &weights)
-        log("  epoch \(tuned.bestEpoch) kept: the artifact brings its fine-tuned encoder")
+        log("  epoch \(tuned.bestEpoch) kept, refitted on all \(dataset.count) queries: the artifact brings its fine-tuned encoder")
         return (updated, FineTunedModelFolder.weights(weights))
     }
 }

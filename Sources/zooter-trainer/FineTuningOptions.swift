@@ -9,13 +9,13 @@ struct FineTuningOptions: ParsableArguments {
     var layers: Int = 0
 
     @Option(name: .customLong("finetune-epochs"), help: "Epochs of the fine-tuning schedule (early stopping keeps the best, possibly 0).")
-    var epochs: Int = 3
+    var epochs: Int = 2
 
     @Option(name: .customLong("finetune-lr"), help: "Encoder learning rate of fine-tuning.")
-    var learningRate: Float = 3e-5
+    var learningRate: Float = 1e-5
 
     @Option(name: .customLong("finetune-head-lr"), help: "Head learning rate of fine-tuning.")
-    var headLearningRate: Float = 1e-3
+    var headLearningRate: Float = 1e-4
 
     @Option(name: .customLong("finetune-batch"), help: "Sequences per fine-tuning step.")
     var batchSize: Int = 32

@@ -16,22 +16,32 @@ extension FoldRunner {
         return (choices, "layers=\(inputs.configuration.layers) epoch=\(tuned.bestEpoch)/\(tuned.history.count - 1) \(choice.summary)")
     }
 
-    /// Fine-tunes on `split`: the selected labels, a linear head trained on the split's training
-    /// rows as the start, then the top layers and that head together with early stopping on the
-    /// split's validation rows (which the starting head has not seen, so epoch 0, the frozen
-    /// router, is judged fairly and wins when fine-tuning does not help).
+    /// Fine-tunes for the rows `trainRows`: on the first inner `split`, with a linear head trained
+    /// on the split's training rows as the start, the top layers and that head together with early
+    /// stopping on the split's validation rows (which the starting head has not seen, so epoch 0,
+    /// the frozen router, is judged fairly and wins when fine-tuning does not help). When a trained
+    /// epoch won, the same is refitted on all `trainRows` for that many epochs of the same schedule
+    /// (the frozen router it competes with is trained on all of them too). The result's history
+    /// is the inner split's: the evidence the epoch was chosen on.
     func fineTune(labels: LabelConfiguration, training: TrainingConfiguration, candidate: String,
                   inputs: FineTuningInputs, split: (train: [Int], validation: [Int])) throws(CoreError) -> FineTunedEncoder {
-        let targets = LabelBuilder.labels(rewards, configuration: labels, tags: tags, trainingRows: split.train)
-        var training = training
-        training.head = .linear
-        training.seed = trainingSeed(stream: 0xF17E, candidate: candidate.hashValueStable)
-        let start = HeadTrainer.train(embeddings: embeddings, targets: targets, rows: split.train, experts: experts,
-                                      configuration: training).weights
-        var configuration = inputs.configuration
-        configuration.seed = trainingSeed(stream: 0xF17E, candidate: 1)
-        return try EncoderFineTuner.train(parameters: inputs.parameters, lower: inputs.lower, targets: targets,
-                                          trainRows: split.train, validationRows: split.validation, head: start,
-                                          configuration: configuration)
+        func run(_ rows: [Int], validation: [Int], epochs: Int?) throws(CoreError) -> FineTunedEncoder {
+            let targets = LabelBuilder.labels(rewards, configuration: labels, tags: tags, trainingRows: rows)
+            var headTraining = training
+            headTraining.head = .linear
+            headTraining.seed = trainingSeed(stream: 0xF17E, candidate: candidate.hashValueStable)
+            let start = HeadTrainer.train(embeddings: embeddings, targets: targets, rows: rows, experts: experts,
+                                          configuration: headTraining).weights
+            var configuration = inputs.configuration
+            configuration.seed = trainingSeed(stream: 0xF17E, candidate: 1)
+            return try EncoderFineTuner.train(parameters: inputs.parameters, lower: inputs.lower, targets: targets,
+                                              trainRows: rows, validationRows: validation, head: start,
+                                              configuration: configuration, epochs: epochs)
+        }
+        let inner = try run(split.train, validation: split.validation, epochs: nil)
+        guard inner.bestEpoch > 0 else { return inner }
+        var refit = try run(trainRows, validation: [], epochs: inner.bestEpoch)
+        refit.history = inner.history
+        return refit
     }
 }

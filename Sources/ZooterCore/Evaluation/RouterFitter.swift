@@ -38,9 +38,9 @@ public enum RouterFitter {
 }
 
 extension RouterFitter {
-    /// The shipped router with the encoder's top layers fine-tuned: `fitted`'s labels, fine-tuned
-    /// on the first inner split of all rows with early stopping on its validation rows, exactly
-    /// as each outer fold of `evaluate --finetune-layers` does.
+    /// The shipped router with the encoder's top layers fine-tuned: `fitted`'s labels, the epoch
+    /// count chosen on the first inner split of all rows, then refitted on all of them, exactly as
+    /// each outer fold of `evaluate --finetune-layers` does (`bestEpoch` 0: the frozen router won).
     public static func fineTune(_ fitted: FittedRouter, embeddings: Matrix, rewards: RewardTable, tags: [[String]],
                                 experts: [String], inputs: FineTuningInputs, configuration: EvaluationConfiguration,
                                 seed: UInt64) throws(CoreError) -> FineTunedEncoder {

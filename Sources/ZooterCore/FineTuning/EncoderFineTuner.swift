@@ -14,16 +14,22 @@ public enum EncoderFineTuner {
     ///     (`TextEncoder.hiddenStates(tokenIDs:layers:)` with `layerCount − configuration.layers`).
     ///   - targets: `[rows][experts]` label distributions; only `trainRows` and `validationRows` are read.
     ///   - head: the starting head (linear; typically the frozen router's), also fixing the experts.
+    ///   - epochs: given, exactly that many epochs of the schedule are run and kept, without early
+    ///     stopping (`validationRows` may then be empty): the refit on all rows once the inner
+    ///     split has chosen the epoch count.
     public static func train(parameters: EncoderParameters, lower: [[Float]], targets: Matrix, trainRows: [Int],
-                             validationRows: [Int], head: HeadWeights,
-                             configuration: FineTuningConfiguration) throws(CoreError) -> FineTunedEncoder {
+                             validationRows: [Int], head: HeadWeights, configuration: FineTuningConfiguration,
+                             epochs fixed: Int? = nil) throws(CoreError) -> FineTunedEncoder {
         let c = parameters.configuration, h = c.hiddenSize
         try configuration.validate(layerCount: c.layerCount)
         func fail(_ message: String) -> CoreError { .evaluation(.invalidConfiguration("fine-tuning: \(message)")) }
         guard head.architecture.kind == .linear, head.architecture.inputs == h, head.architecture.outputs == targets.columns else {
             throw fail("the head must be linear, [\(targets.columns)][\(h)]")
         }
-        guard !trainRows.isEmpty, !validationRows.isEmpty else { throw fail("needs training and validation rows") }
+        guard !trainRows.isEmpty, !validationRows.isEmpty || fixed != nil else { throw fail("needs training and validation rows") }
+        if let fixed, !(1...configuration.epochs).contains(fixed) {
+            throw fail("a fixed epoch count must be in 1...\(configuration.epochs), got \(fixed)")
+        }
         guard (trainRows + validationRows).allSatisfy({ $0 >= 0 && $0 < lower.count && $0 < targets.rows
                                                         && !lower[$0].isEmpty && lower[$0].count % h == 0 }) else {
             throw fail("every row needs hidden states of [tokens][\(h)] and a target")
@@ -36,7 +42,8 @@ public enum EncoderFineTuner {
             history: [], bestEpoch: 0)
         var optimizer = Optimizer(model: model)
         let experts = targets.columns
-        func validationLoss(_ model: FineTunedEncoder) -> Double {
+        func validationLoss(_ model: FineTunedEncoder) -> Double? {
+            guard !validationRows.isEmpty else { return nil }
             let logits = RouterHead(weights: model.head).logits(model.embeddings(lower: lower, rows: validationRows))
             var chosen = Matrix(rows: validationRows.count, columns: experts)
             for (i, row) in validationRows.enumerated() {
@@ -56,7 +63,7 @@ public enum EncoderFineTuner {
         var generator = SeededGenerator(seed: configuration.seed, stream: 0xF1E7)
         let batchesPerEpoch = (trainRows.count + configuration.batchSize - 1) / configuration.batchSize
         let schedule = Schedule(steps: batchesPerEpoch * configuration.epochs, warmupFraction: configuration.warmupFraction)
-        for epoch in 1...configuration.epochs {
+        for epoch in 1...(fixed ?? configuration.epochs) {
             var lossSum = 0.0
             let batches = Self.batches(trainRows, lengths: lower.map { $0.count / h }, size: configuration.batchSize,
                                        generator: &generator)
@@ -67,13 +74,16 @@ public enum EncoderFineTuner {
             let record = FineTuningEpoch(epoch: epoch, trainingLoss: lossSum / Double(trainRows.count),
                                          validationLoss: validationLoss(model), seconds: lap())
             model.history.append(record)
-            best.history = model.history
-            if record.validationLoss < best.history[best.bestEpoch].validationLoss {
+            if fixed != nil {
+                model.bestEpoch = epoch
+                best = model
+            } else if let loss = record.validationLoss, let bestLoss = best.history[best.bestEpoch].validationLoss, loss < bestLoss {
                 let history = model.history
                 best = model
                 best.history = history
                 best.bestEpoch = epoch
             } else {
+                best.history = model.history
                 break  // patience 1: the schedule is decaying, a worse epoch rarely turns around
             }
         }

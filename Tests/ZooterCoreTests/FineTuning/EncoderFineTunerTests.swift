@@ -56,7 +56,7 @@ import Testing
         }
         let one = try run(threads: 1), two = try run(threads: 2)
         #expect(one.bestEpoch >= 1, "\(one.history)")
-        let history = one.history.map(\.validationLoss)
+        let history = one.history.map { $0.validationLoss ?? .infinity }
         #expect(history[one.bestEpoch] < 0.5 * history[0], "validation KL \(history)")
         // Every validation query is routed to its topic's expert.
         let chosen = RoutingPolicy.argmax.choose(one.probabilities(lower: lower, rows: validation))
@@ -65,6 +65,16 @@ import Testing
         #expect(one.head == two.head)
         #expect(one.bestEpoch == two.bestEpoch)
         #expect(one.embeddings(lower: lower, rows: validation) == two.embeddings(lower: lower, rows: validation))
+        // The refit: a fixed number of epochs on all rows, no validation rows needed.
+        recipe.threads = 2
+        let refit = try EncoderFineTuner.train(parameters: parameters, lower: lower, targets: Self.targets(topic),
+                                               trainRows: Array(queries.indices), validationRows: [], head: head,
+                                               configuration: recipe, epochs: 2)
+        #expect(refit.bestEpoch == 2 && refit.history.count == 3 && refit.history.allSatisfy { $0.validationLoss == nil })
+        #expect(throws: CoreError.self) {
+            try EncoderFineTuner.train(parameters: parameters, lower: lower, targets: Self.targets(topic), trainRows: training,
+                                       validationRows: [], head: head, configuration: recipe, epochs: recipe.epochs + 1)
+        }
         // The trained layer lands in the parameters under its checkpoint names; the rest is untouched.
         var updated = parameters
         one.apply(to: &updated)
