@@ -9,26 +9,10 @@ import ZooterWire
 /// A fine-tuned encoder end to end: `train --finetune-layers` publishes it (or says why not) and
 /// pushes by path; the router loads encoder and head as one model, routes with that encoder, and
 /// refuses a corrupt, escaping or inline one while the model before keeps serving.
-@Suite(.serialized, .timeLimit(.minutes(15))) struct FineTunedRouterEndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(15))) struct FineTunedRouterEndToEndTests: ServiceCalls {
     static let model = ServiceProcess.root.appendingPathComponent("models/all-MiniLM-L6-v2")
     static let dataset = ServiceProcess.root.appendingPathComponent("data/mmlu-pro-sample")
     static let token = "e2e-finetune-0123456789abcdef"
-
-    func call<Response: WireMessage>(_ client: GRPCClient, _ path: String, _ request: some WireMessage,
-                                     metadata: Metadata = Metadata()) async throws -> Response {
-        try Response(wireBytes: try await client.unary(path: path, request: request.wireBytes(), metadata: metadata, timeout: .seconds(120)).message)
-    }
-
-    func expectStatus(_ code: StatusCode, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async {
-        do {
-            try await body()
-            Issue.record("expected \(code), the call succeeded", sourceLocation: sourceLocation)
-        } catch let error as RPCError {
-            #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
-        }
-    }
 
     @Test func theFineTunedEncoderTravelsWithItsHeadAndIsValidatedBeforeTheSwap() async throws {
         let fm = FileManager.default

@@ -10,30 +10,13 @@ import ZooterWire
 /// processes on 127.0.0.1:0; the trainer rescoring through both replicas while one is killed;
 /// the artifact pushed to the router; Route called from Python grpcio and checked against the
 /// same model run in-process; a corrupt artifact rejected while the old model keeps serving.
-@Suite(.serialized, .timeLimit(.minutes(20))) struct PipelineEndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(20))) struct PipelineEndToEndTests: ServiceCalls {
     /// The rescoring slice shipped in the repository: every row has all 8 experts' responses.
     static let dataset = ServiceProcess.root.appendingPathComponent("data/mmlu-pro-rescoring")
     static let experts = 8
     static let model = ServiceProcess.root.appendingPathComponent("models/all-MiniLM-L6-v2")
     static let limit = 24
     static let token = "e2e-secret-0123456789abcdef"
-
-    func call<Response: WireMessage>(_ client: GRPCClient, _ path: String, _ request: some WireMessage,
-                                     metadata: Metadata = Metadata()) async throws -> Response {
-        try Response(wireBytes: try await client.unary(path: path, request: request.wireBytes(), metadata: metadata, timeout: .seconds(60)).message)
-    }
-
-    func expectStatus(_ code: StatusCode, _ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) async {
-        do {
-            try await body()
-            Issue.record("expected \(code), the call succeeded", sourceLocation: sourceLocation)
-        } catch let error as RPCError {
-            #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-            #expect(!error.message.isEmpty, sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
-        }
-    }
 
     @Test func trainThroughServicesWithAKilledReplicaAndServe() async throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("zooter-e2e-\(UUID().uuidString)")
