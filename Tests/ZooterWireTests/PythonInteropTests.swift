@@ -31,7 +31,8 @@ struct PythonInteropTests {
             tag_source=a.TAG_SOURCE_DATASET_AND_TAGGER, tags=["coding", "math", U], dataset_sha256="0f" * 32,
             reward_source="dataset", tagger="zooter-tagger@1",
             metrics={"oracle_reward": 0.625, "cv_mean_reward": 0.40625}, created_unix_seconds=1764428400,
-            confidence_threshold=0.25, fallback_expert="vicuna-13b", head_sha256="9c" * 32)
+            confidence_threshold=0.25, fallback_expert="vicuna-13b", head_sha256="9c" * 32,
+            dataset_selection="first 800", encoder_path="encoder")
         cases = {
             "routeRequest": r.RouteRequest(query=U, cost_weight=0.25, allowed_experts=["vicuna-13b", "wizardlm-13b"],
                                            request_id="req-42", top_k=2),
