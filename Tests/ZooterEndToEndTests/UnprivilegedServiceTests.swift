@@ -19,13 +19,14 @@ import ZooterTestSupport
         let wanted = try fm.contentsOfDirectory(atPath: bin.path).filter {
             $0 == "zooter-router" || $0 == "zooter-trainer" || $0 == "zooter-gateway" || $0.hasSuffix(".resources")
         }
-        try ChildProcess.withoutSpawning {  // else executing a copy can fail with ETXTBSY
-            for name in wanted {
-                try fm.copyItem(at: bin.appendingPathComponent(name), to: folder.appendingPathComponent(name))
-            }
+        // Copied by `cp`, a child of its own: the copies' writable descriptors live in that process
+        // only, so no service another test spawns meanwhile inherits one (running such a file
+        // fails with ETXTBSY), and no lock is held here while 250 MB are copied.
+        let model = ServiceProcess.root.appendingPathComponent("models/all-MiniLM-L6-v2").path
+        for (sources, target) in [(wanted.map { bin.appendingPathComponent($0).path }, folder.path), ([model], folder.appendingPathComponent("model").path)] {
+            let copied = try await ChildProcess.run("/bin/cp", ["-R"] + sources + [target])
+            try #require(copied.status == 0, "cp: \(copied.standardError)")
         }
-        try fm.copyItem(at: ServiceProcess.root.appendingPathComponent("models/all-MiniLM-L6-v2"),
-                        to: folder.appendingPathComponent("model"))
         _ = try await ChildProcess.run("/bin/chmod", ["-R", "a+rX", folder.path])
         return folder
     }

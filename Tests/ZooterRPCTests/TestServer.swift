@@ -29,7 +29,8 @@ func withTestServer<T: Sendable>(
 final class Observations: Sendable {
     private struct State {
         var events: [String] = []
-        var waiters: [(event: String, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiters: [(id: UInt64, event: String, continuation: CheckedContinuation<Void, Never>)] = []
+        var nextID: UInt64 = 0
     }
     private let state = Mutex(State())
 
@@ -45,16 +46,28 @@ final class Observations: Sendable {
 
     var events: [String] { state.withLock { $0.events } }
 
-    /// Returns once `event` has been recorded (at once if it already was). Tests bound the wait
-    /// with their suite's time limit.
+    /// Returns once `event` has been recorded (at once if it already was), or when the waiting
+    /// task is cancelled: a suite's time limit then ends the test instead of hanging the run.
     func seen(_ event: String) async {
-        await withCheckedContinuation { continuation in
-            let already = state.withLock { state in
-                if state.events.contains(event) { return true }
-                state.waiters.append((event, continuation))
-                return false
+        let id = state.withLock { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state in
+                    if state.events.contains(event) || Task.isCancelled { return true }
+                    state.waiters.append((id, event, continuation))
+                    return false
+                }
+                if resumeNow { continuation.resume() }
             }
-            if already { continuation.resume() }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                defer { state.waiters.removeAll { $0.id == id } }
+                return state.waiters.first { $0.id == id }?.continuation
+            }
+            waiter?.resume()
         }
     }
 }

@@ -161,15 +161,6 @@ public final class ChildProcess: Sendable {
         }.start()
     }
 
-    /// Runs `body` while no child can be started. Writing a file that is then executed needs it:
-    /// a child spawned meanwhile inherits the open, writable descriptor (Foundation opens it
-    /// without close-on-exec), and running the file fails with ETXTBSY until that child ends.
-    public static func withoutSpawning<T>(_ body: () throws -> T) rethrows -> T {
-        spawnLock.lock()
-        defer { spawnLock.unlock() }
-        return try body()
-    }
-
     /// Standard output (and error, unless collected separately) so far.
     public var output: String { record.output }
     public var standardError: String { record.standardError }
