@@ -5,7 +5,7 @@ extension TrainPipeline {
     /// Fine-tunes the encoder's top layers for the shipped router (`train --finetune-layers N`):
     /// the fitted router's labels, early stopping on an inner validation split. Returns the router
     /// with the fine-tuned head and the fine-tuned encoder's weights, or the router unchanged (and
-    /// no weights) when no epoch lowered the validation loss: the artifact then keeps the frozen
+    /// no weights) when no epoch raised the validation reward: the artifact then keeps the frozen
     /// encoder, and says so in the log.
     func fineTune(_ fitted: FittedRouter, dataset: RoutingDataset, rewards: RewardTable, embeddings: Matrix,
                   encoder: TextEncoder, recipe: FineTuningConfiguration,
@@ -20,11 +20,11 @@ extension TrainPipeline {
                                               tags: dataset.examples.map(\.tags), experts: dataset.experts,
                                               inputs: inputs, configuration: configuration, seed: options.seed)
         for epoch in tuned.history {
-            log(String(format: "  epoch %d: validation KL %.5f%@ (%.1f s)", epoch.epoch, epoch.validationLoss ?? .nan,
-                       epoch.trainingLoss.map { String(format: ", training KL %.5f", $0) } ?? "", epoch.seconds))
+            log(String(format: "  epoch %d: validation reward %.4f, validation KL %.5f%@ (%.1f s)", epoch.epoch,
+                       epoch.validationReward ?? .nan, epoch.validationLoss ?? .nan, epoch.trainingLoss.map { String(format: ", training KL %.5f", $0) } ?? "", epoch.seconds))
         }
         guard tuned.bestEpoch > 0 else {
-            log("  no epoch lowered the validation loss: the artifact keeps the frozen encoder and head")
+            log("  no epoch raised the validation reward: the artifact keeps the frozen encoder and head")
             return (fitted, nil)
         }
         var updated = fitted

@@ -40,7 +40,7 @@ import ZooterWire
             "--router", "127.0.0.1:\(port)", "--admin-token-file", tokenFile.path,
             "--cache", work.appendingPathComponent("cache").path] + modelArg)
         #expect(await trainer.wait() == 0, "\(trainer.output)")
-        #expect(trainer.output.contains("epoch 0: validation KL") && trainer.output.contains("epoch 1: validation KL"), "\(trainer.output)")
+        #expect(trainer.output.contains("epoch 0: validation reward") && trainer.output.contains("epoch 1: validation reward"), "\(trainer.output)")
         let current = root.appendingPathComponent("current")
         let trained = try ModelManifest(wireBytes: Array(Data(contentsOf: current.appendingPathComponent("manifest.binpb"))))
         let base = try TextEncoder(modelDirectory: Self.model, threads: 2)

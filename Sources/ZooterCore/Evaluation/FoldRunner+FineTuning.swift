@@ -6,8 +6,8 @@ extension FoldRunner {
     func fineTunedChoices(_ choice: HeadChoice, zooterChoices: [Int], inputs: FineTuningInputs,
                           splits: [(train: [Int], validation: [Int])], fallback: Int) -> (choices: [Int], summary: String)? {
         guard let split = splits.first,
-              let tuned = try? fineTune(labels: choice.labels, training: choice.training, candidate: choice.summary,
-                                        inputs: inputs, split: split) else { return nil }
+              let tuned = try? fineTune(labels: choice.labels, training: choice.training, threshold: choice.threshold,
+                                        candidate: choice.summary, inputs: inputs, split: split) else { return nil }
         guard tuned.bestEpoch > 0 else {
             return (zooterChoices, "layers=\(inputs.configuration.layers) epoch=0/\(tuned.history.count - 1) (frozen kept) \(choice.summary)")
         }
@@ -19,12 +19,20 @@ extension FoldRunner {
     /// Fine-tunes for the rows `trainRows`: on the first inner `split`, with a linear head trained
     /// on the split's training rows as the start, the top layers and that head together with early
     /// stopping on the split's validation rows (which the starting head has not seen, so epoch 0,
-    /// the frozen router, is judged fairly and wins when fine-tuning does not help). When a trained
+    /// the frozen router, is judged fairly and wins when fine-tuning does not help), judged by the
+    /// reward of the experts ZOOTER's rule (`threshold`, the split's best single expert as the
+    /// fallback) chooses there, as the test rows are. When a trained
     /// epoch won, the same is refitted on all `trainRows` for that many epochs of the same schedule
     /// (the frozen router it competes with is trained on all of them too). The result's history
     /// is the inner split's: the evidence the epoch was chosen on.
-    func fineTune(labels: LabelConfiguration, training: TrainingConfiguration, candidate: String,
+    func fineTune(labels: LabelConfiguration, training: TrainingConfiguration, threshold: Float, candidate: String,
                   inputs: FineTuningInputs, split: (train: [Int], validation: [Int])) throws(CoreError) -> FineTunedEncoder {
+        let policy = RoutingPolicy(threshold: threshold, fallbackExpert: bestSingle(rows: split.train))
+        let rewards = self.rewards
+        func validationReward(_ probabilities: Matrix) -> Double {
+            let choices = policy.choose(probabilities)
+            return zip(split.validation, choices).reduce(0.0) { $0 + rewards[$1.0, $1.1] } / Double(max(1, choices.count))
+        }
         func run(_ rows: [Int], validation: [Int], epochs: Int?) throws(CoreError) -> FineTunedEncoder {
             let targets = LabelBuilder.labels(rewards, configuration: labels, tags: tags, trainingRows: rows)
             var headTraining = training
@@ -36,7 +44,8 @@ extension FoldRunner {
             configuration.seed = trainingSeed(stream: 0xF17E, candidate: 1)
             return try EncoderFineTuner.train(parameters: inputs.parameters, lower: inputs.lower, targets: targets,
                                               trainRows: rows, validationRows: validation, head: start,
-                                              configuration: configuration, epochs: epochs)
+                                              configuration: configuration, epochs: epochs,
+                                              validationReward: validation.isEmpty ? nil : validationReward)
         }
         let inner = try run(split.train, validation: split.validation, epochs: nil)
         guard inner.bestEpoch > 0 else { return inner }

@@ -52,7 +52,8 @@ extension RouterFitter {
         guard let split = splits.first, !split.validation.isEmpty else {
             throw .evaluation(.invalidConfiguration("fine-tuning needs enough rows for a validation split"))
         }
-        return try runner.fineTune(labels: fitted.labels, training: fitted.training, candidate: fitted.selection,
+        return try runner.fineTune(labels: fitted.labels, training: fitted.training, threshold: fitted.threshold,
+                                   candidate: fitted.selection,
                                    inputs: inputs, split: split)
     }
 }

@@ -5,6 +5,11 @@ import Foundation
 /// with separate learning rates for the encoder and the head, linear warm-up and decay, global
 /// gradient-norm clipping, length-bucketed batches, and early stopping on validation rows.
 ///
+/// The epoch kept is chosen on the validation rows by `validationReward` when given (the reward
+/// of the experts the router would choose: what routing is judged on; a lower KL against soft
+/// labels did not reliably mean better choices), else by the validation KL. Epoch 0, the
+/// starting head on the frozen encoder, competes, and wins ties.
+///
 /// Deterministic for a given seed: batches come from a seeded generator and every kernel sums in
 /// a fixed order, so the thread count does not change the result.
 public enum EncoderFineTuner {
@@ -17,9 +22,12 @@ public enum EncoderFineTuner {
     ///   - epochs: given, exactly that many epochs of the schedule are run and kept, without early
     ///     stopping (`validationRows` may then be empty): the refit on all rows once the inner
     ///     split has chosen the epoch count.
+    ///   - validationReward: given the validation rows' routing probabilities `[validationRows][experts]`,
+    ///     the mean reward of the experts they choose (higher is better).
     public static func train(parameters: EncoderParameters, lower: [[Float]], targets: Matrix, trainRows: [Int],
                              validationRows: [Int], head: HeadWeights, configuration: FineTuningConfiguration,
-                             epochs fixed: Int? = nil) throws(CoreError) -> FineTunedEncoder {
+                             epochs fixed: Int? = nil,
+                             validationReward: ((Matrix) -> Double)? = nil) throws(CoreError) -> FineTunedEncoder {
         let c = parameters.configuration, h = c.hiddenSize
         try configuration.validate(layerCount: c.layerCount)
         func fail(_ message: String) -> CoreError { .evaluation(.invalidConfiguration("fine-tuning: \(message)")) }
@@ -42,14 +50,23 @@ public enum EncoderFineTuner {
             history: [], bestEpoch: 0)
         var optimizer = Optimizer(model: model)
         let experts = targets.columns
-        func validationLoss(_ model: FineTunedEncoder) -> Double? {
-            guard !validationRows.isEmpty else { return nil }
-            let logits = RouterHead(weights: model.head).logits(model.embeddings(lower: lower, rows: validationRows))
+        /// The validation KL and, with `validationReward`, the validation reward.
+        func validate(_ model: FineTunedEncoder) -> (loss: Double?, reward: Double?) {
+            guard !validationRows.isEmpty else { return (nil, nil) }
+            let router = RouterHead(weights: model.head)
+            let embeddings = model.embeddings(lower: lower, rows: validationRows)
             var chosen = Matrix(rows: validationRows.count, columns: experts)
             for (i, row) in validationRows.enumerated() {
                 for e in 0..<experts { chosen[i, e] = targets[row, e] }
             }
-            return LossKernels.meanKL(targets: chosen, logits: logits)
+            return (LossKernels.meanKL(targets: chosen, logits: router.logits(embeddings)),
+                    validationReward.map { $0(router.probabilities(embeddings)) })
+        }
+        /// Whether `epoch` beats `best` on the validation rows (reward when given, else KL).
+        func improves(_ epoch: FineTuningEpoch, on best: FineTuningEpoch) -> Bool {
+            if let reward = epoch.validationReward, let bestReward = best.validationReward { return reward > bestReward }
+            if let loss = epoch.validationLoss, let bestLoss = best.validationLoss { return loss < bestLoss }
+            return false
         }
 
         var clock = ContinuousClock.now
@@ -58,7 +75,9 @@ public enum EncoderFineTuner {
             clock = now
             return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         }
-        model.history.append(FineTuningEpoch(epoch: 0, trainingLoss: nil, validationLoss: validationLoss(model), seconds: lap()))
+        let start = validate(model)
+        model.history.append(FineTuningEpoch(epoch: 0, trainingLoss: nil, validationLoss: start.loss,
+                                             validationReward: start.reward, seconds: lap()))
         var best = model
         var generator = SeededGenerator(seed: configuration.seed, stream: 0xF1E7)
         let batchesPerEpoch = (trainRows.count + configuration.batchSize - 1) / configuration.batchSize
@@ -71,13 +90,14 @@ public enum EncoderFineTuner {
                 lossSum += optimizer.step(&model, lower: lower, targets: targets, rows: batch,
                                           scale: schedule.factor(optimizer.steps)) * Double(batch.count)
             }
+            let validation = validate(model)
             let record = FineTuningEpoch(epoch: epoch, trainingLoss: lossSum / Double(trainRows.count),
-                                         validationLoss: validationLoss(model), seconds: lap())
+                                         validationLoss: validation.loss, validationReward: validation.reward, seconds: lap())
             model.history.append(record)
             if fixed != nil {
                 model.bestEpoch = epoch
                 best = model
-            } else if let loss = record.validationLoss, let bestLoss = best.history[best.bestEpoch].validationLoss, loss < bestLoss {
+            } else if improves(record, on: best.history[best.bestEpoch]) {
                 let history = model.history
                 best = model
                 best.history = history

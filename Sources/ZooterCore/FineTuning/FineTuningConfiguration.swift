@@ -55,5 +55,7 @@ public struct FineTuningEpoch: Codable, Sendable, Equatable {
     public var trainingLoss: Double?
     /// Mean KL on the validation rows after the epoch (nil without validation rows).
     public var validationLoss: Double?
+    /// Mean reward of the experts routed to on the validation rows (nil when not asked for).
+    public var validationReward: Double?
     public var seconds: Double
 }

@@ -75,6 +75,24 @@ import Testing
             try EncoderFineTuner.train(parameters: parameters, lower: lower, targets: Self.targets(topic), trainRows: training,
                                        validationRows: [], head: head, configuration: recipe, epochs: recipe.epochs + 1)
         }
+        // Judged by the reward of the experts chosen on the validation rows: with the routing's
+        // own reward, the trained epoch routes all of them right; with a reward for routing
+        // wrong, the KL still falls but the frozen start (epoch 0) is kept.
+        func reward(rightIs value: Double) -> (Matrix) -> Double {
+            { probabilities in
+                let chosen = RoutingPolicy.argmax.choose(probabilities)
+                return zip(validation, chosen).reduce(0.0) { $0 + ($1.1 == topic[$1.0] ? value : 1 - value) } / Double(validation.count)
+            }
+        }
+        let byReward = try EncoderFineTuner.train(parameters: parameters, lower: lower, targets: Self.targets(topic), trainRows: training,
+                                                  validationRows: validation, head: head, configuration: recipe,
+                                                  validationReward: reward(rightIs: 1))
+        #expect(byReward.bestEpoch >= 1 && byReward.history[byReward.bestEpoch].validationReward == 1, "\(byReward.history)")
+        let perverse = try EncoderFineTuner.train(parameters: parameters, lower: lower, targets: Self.targets(topic), trainRows: training,
+                                                  validationRows: validation, head: head, configuration: recipe,
+                                                  validationReward: reward(rightIs: 0))
+        #expect(perverse.bestEpoch == 0 && perverse.history.count == 2, "\(perverse.history)")
+        #expect(perverse.history[1].validationLoss! < perverse.history[0].validationLoss!)
         // The trained layer lands in the parameters under its checkpoint names; the rest is untouched.
         var updated = parameters
         one.apply(to: &updated)
