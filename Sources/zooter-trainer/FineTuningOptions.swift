@@ -8,6 +8,10 @@ struct FineTuningOptions: ParsableArguments {
             help: "Also fine-tune the encoder's top N layers with the routing loss and report it as zooterFineTuned (0 = off). The layers below are computed once per dataset.")
     var layers: Int = 0
 
+    @Flag(name: .customLong("finetune"),
+          help: "Fine-tune the whole encoder: every transformer layer (--finetune-layers with the model's layer count). About 5x the cost of one layer per epoch.")
+    var wholeEncoder = false
+
     @Option(name: .customLong("finetune-epochs"), help: "Epochs of the fine-tuning schedule (early stopping keeps the best, possibly 0).")
     var epochs: Int = 2
 
@@ -23,20 +27,24 @@ struct FineTuningOptions: ParsableArguments {
     @Option(name: .customLong("finetune-max-tokens"), help: "Fine-tuning truncates queries to this many tokens.")
     var maxTokens: Int = 128
 
-    var enabled: Bool { layers > 0 }
+    var enabled: Bool { layers > 0 || wholeEncoder }
 
     /// The recipe's own checks (layer count against the model is checked when it is loaded).
     func validate() throws {
         guard layers >= 0 else { throw ValidationError("--finetune-layers must be ≥ 0") }
+        guard !(wholeEncoder && layers > 0) else {
+            throw ValidationError("--finetune trains every layer; give it or --finetune-layers N, not both")
+        }
         guard enabled else { return }
-        var recipe = configuration(threads: 1)
+        var recipe = try configuration(threads: 1, layerCount: 1)
         recipe.layers = 1
         do { try recipe.validate(layerCount: 1) } catch { throw ValidationError("\(error)") }
     }
 
-    func configuration(threads: Int) -> FineTuningConfiguration {
+    /// The recipe for a model of `layerCount` transformer layers (what `--finetune` trains).
+    func configuration(threads: Int, layerCount: Int) throws -> FineTuningConfiguration {
         var c = FineTuningConfiguration()
-        c.layers = layers
+        c.layers = wholeEncoder ? layerCount : layers
         c.epochs = epochs
         c.encoderLearningRate = learningRate
         c.headLearningRate = headLearningRate
@@ -50,14 +58,15 @@ struct FineTuningOptions: ParsableArguments {
     func inputs(dataset: RoutingDataset, modelDirectory: String, threads: Int) throws -> FineTuningInputs? {
         guard enabled else { return nil }
         let directory = URL(fileURLWithPath: modelDirectory)
+        let parameters = try EncoderParameters(modelDirectory: directory)
         // Folds run side by side, one per thread; each fine-tuning still gets every thread, so
         // the last fold (5 folds on 2 threads) does not leave a core idle.
+        let recipe = try configuration(threads: threads, layerCount: parameters.configuration.layerCount)
         let inputs = try FineTuningInputs.prepare(encoder: try TextEncoder(modelDirectory: directory, threads: threads),
-                                                  parameters: try EncoderParameters(modelDirectory: directory),
-                                                  queries: dataset.queries, configuration: configuration(threads: threads))
+                                                  parameters: parameters, queries: dataset.queries, configuration: recipe)
         FileHandle.standardError.write(Data(String(format: "fine-tuning: %d queries (%d tokens) through the %d frozen layers in %.1f s\n",
                                                    dataset.count, inputs.tokens,
-                                                   inputs.parameters.configuration.layerCount - layers, inputs.seconds).utf8))
+                                                   inputs.parameters.configuration.layerCount - recipe.layers, inputs.seconds).utf8))
         return inputs
     }
 }

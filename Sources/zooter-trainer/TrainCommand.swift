@@ -48,7 +48,10 @@ struct TrainCommand: AsyncParsableCommand {
         options.folds = folds
         options.seeds = seeds
         options.latentClusters = latentClusters
-        if fineTuning.enabled { options.fineTuning = fineTuning.configuration(threads: threads) }
+        if fineTuning.enabled {
+            let layerCount = try BertConfiguration(modelDirectory: URL(fileURLWithPath: model)).layerCount
+            options.fineTuning = try fineTuning.configuration(threads: threads, layerCount: layerCount)
+        }
         options.adminToken = try AdminToken.resolve(file: adminTokenFile)
         options.client = try security.configuration(for: [tagger, reward, router])
         let bar = ProgressBar()

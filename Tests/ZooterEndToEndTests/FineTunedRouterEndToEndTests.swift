@@ -116,6 +116,11 @@ import ZooterWire
         let after: RouteResponse = try await call(client, "/zooter.v1.Router/Route", RouteRequest(query: queries[0]))
         #expect(after.modelVersion == "handmade-1")
 
+        // `--finetune` is the whole encoder; with `--finetune-layers` too it is refused before any work.
+        let both = try await ChildProcess.run(ServiceProcess.binDirectory.appendingPathComponent("zooter-trainer").path, [
+            "evaluate", "--dataset", Self.dataset.path, "--finetune", "--finetune-layers", "2"])
+        #expect(both.status == 64 && both.standardError.contains("--finetune trains every layer"), "\(both)")
+
         // 4. Back to the trained artifact by path: its encoder (fine-tuned or the router's own) serves again.
         let back: LoadModelResponse = try await call(client, "/zooter.v1.Router/LoadModel", LoadModelRequest(source: .artifactPath("current")), metadata: admin)
         #expect(back.modelVersion == trained.modelVersion && back.previousModelVersion == "handmade-1")

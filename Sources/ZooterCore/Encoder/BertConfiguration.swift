@@ -1,3 +1,5 @@
+public import Foundation
+
 /// `config.json` of a Hugging Face BERT-family checkpoint (the fields the encoder uses).
 public struct BertConfiguration: Decodable, Sendable {
     public var hiddenSize: Int
@@ -24,6 +26,12 @@ public struct BertConfiguration: Decodable, Sendable {
         case hiddenActivation = "hidden_act"
         case positionEmbeddingType = "position_embedding_type"
         case modelType = "model_type"
+    }
+
+    /// Reads and checks `config.json` of a model folder.
+    public init(modelDirectory: URL) throws {
+        self = try ModelFolder.decode(BertConfiguration.self, at: modelDirectory.appendingPathComponent("config.json"), name: "config.json")
+        try validate()
     }
 
     public init(from decoder: any Decoder) throws {

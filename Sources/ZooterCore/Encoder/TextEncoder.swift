@@ -29,9 +29,7 @@ public final class TextEncoder: Sendable {
     /// Throws `CoreError.modelFile` naming the file and problem.
     public init(modelDirectory: URL, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         let start = ContinuousClock.now
-        let configuration = try ModelFolder.decode(
-            BertConfiguration.self, at: modelDirectory.appendingPathComponent("config.json"), name: "config.json")
-        try configuration.validate()
+        let configuration = try BertConfiguration(modelDirectory: modelDirectory)
         try ModelFolder.checkPooling(folder: modelDirectory, hiddenSize: configuration.hiddenSize)
         let limit = try ModelFolder.maxSequenceLength(folder: modelDirectory, maxPositions: configuration.maxPositionEmbeddings)
         let tokenizer = try BertTokenizer.load(folder: modelDirectory)

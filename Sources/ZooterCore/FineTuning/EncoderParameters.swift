@@ -15,9 +15,7 @@ public struct EncoderParameters: Sendable {
 
     /// Loads `config.json` and `model.safetensors` of a model folder (the pooler and any head are left out).
     public init(modelDirectory: URL) throws {
-        let configuration = try ModelFolder.decode(
-            BertConfiguration.self, at: modelDirectory.appendingPathComponent("config.json"), name: "config.json")
-        try configuration.validate()
+        let configuration = try BertConfiguration(modelDirectory: modelDirectory)
         let file = try SafeTensorsFile(url: modelDirectory.appendingPathComponent("model.safetensors"))
         let names = CheckpointNames(tensorNames: file.tensors.keys)
         let h = configuration.hiddenSize, i = configuration.intermediateSize
