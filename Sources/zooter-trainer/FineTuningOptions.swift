@@ -36,13 +36,13 @@ struct FineTuningOptions: ParsableArguments {
             throw ValidationError("--finetune trains every layer; give it or --finetune-layers N, not both")
         }
         guard enabled else { return }
-        var recipe = try configuration(threads: 1, layerCount: 1)
+        var recipe = configuration(threads: 1, layerCount: 1)
         recipe.layers = 1
         do { try recipe.validate(layerCount: 1) } catch { throw ValidationError("\(error)") }
     }
 
     /// The recipe for a model of `layerCount` transformer layers (what `--finetune` trains).
-    func configuration(threads: Int, layerCount: Int) throws -> FineTuningConfiguration {
+    func configuration(threads: Int, layerCount: Int) -> FineTuningConfiguration {
         var c = FineTuningConfiguration()
         c.layers = wholeEncoder ? layerCount : layers
         c.epochs = epochs
@@ -61,7 +61,7 @@ struct FineTuningOptions: ParsableArguments {
         let parameters = try EncoderParameters(modelDirectory: directory)
         // Folds run side by side, one per thread; each fine-tuning still gets every thread, so
         // the last fold (5 folds on 2 threads) does not leave a core idle.
-        let recipe = try configuration(threads: threads, layerCount: parameters.configuration.layerCount)
+        let recipe = configuration(threads: threads, layerCount: parameters.configuration.layerCount)
         let inputs = try FineTuningInputs.prepare(encoder: try TextEncoder(modelDirectory: directory, threads: threads),
                                                   parameters: parameters, queries: dataset.queries, configuration: recipe)
         FileHandle.standardError.write(Data(String(format: "fine-tuning: %d queries (%d tokens) through the %d frozen layers in %.1f s\n",

@@ -50,7 +50,7 @@ struct TrainCommand: AsyncParsableCommand {
         options.latentClusters = latentClusters
         if fineTuning.enabled {
             let layerCount = try BertConfiguration(modelDirectory: URL(fileURLWithPath: model)).layerCount
-            options.fineTuning = try fineTuning.configuration(threads: threads, layerCount: layerCount)
+            options.fineTuning = fineTuning.configuration(threads: threads, layerCount: layerCount)
         }
         options.adminToken = try AdminToken.resolve(file: adminTokenFile)
         options.client = try security.configuration(for: [tagger, reward, router])
