@@ -20,8 +20,9 @@ extension TrainPipeline {
                                               tags: dataset.examples.map(\.tags), experts: dataset.experts,
                                               inputs: inputs, configuration: configuration, seed: options.seed)
         for epoch in tuned.history {
+            let training = epoch.trainingLoss.map { String(format: ", training KL %.5f", $0) } ?? ""
             log(String(format: "  epoch %d: validation reward %.4f, validation KL %.5f%@ (%.1f s)", epoch.epoch,
-                       epoch.validationReward ?? .nan, epoch.validationLoss ?? .nan, epoch.trainingLoss.map { String(format: ", training KL %.5f", $0) } ?? "", epoch.seconds))
+                       epoch.validationReward ?? .nan, epoch.validationLoss ?? .nan, training, epoch.seconds))
         }
         guard tuned.bestEpoch > 0 else {
             log("  no epoch raised the validation reward: the artifact keeps the frozen encoder and head")
