@@ -8,6 +8,16 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// The one module compiled with AVX-512 enabled: the 512-bit GEMM micro-kernel, which ZooterCore
+// calls only after seeing `avx512f` on the CPU (`VectorWidth`). Everything else is built for the
+// baseline (AVX2 + FMA with scripts/swift-flags), so one binary runs on every x86-64 host.
+// `#if arch` here is the building machine's, which is also the target for a native build.
+#if arch(x86_64)
+let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mfma", "-Xcc", "-mavx2"])]
+#else
+let avx512Settings: [SwiftSetting] = []
+#endif
+
 let serviceDependencies: [Target.Dependency] = [
     "ZooterServiceKit", "ZooterRPC", "ZooterWire", "ZooterCore",
     .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -68,7 +78,8 @@ let package = Package(
         .target(name: "ZooterWire", dependencies: ["CProtobufC", "ZooterProtoC"]),
 
         // MARK: Core (tokenizer, safetensors, SIMD encoder, labels, KL loss, heads, AdamW, evaluation)
-        .target(name: "ZooterCore"),
+        .target(name: "ZooterKernelsAVX512", swiftSettings: avx512Settings),
+        .target(name: "ZooterCore", dependencies: ["ZooterKernelsAVX512"]),
 
         // MARK: Transport
         .target(
@@ -128,7 +139,7 @@ let package = Package(
         // The README's Swift example, built and run against a live router by the tests.
         .executableTarget(name: "zooter-example-route", dependencies: ["ZooterClient"], path: "Examples/swift-route"),
         // Encoder benchmark (not a test): scripts/bench-encoder runs it beside onnxruntime.
-        .executableTarget(name: "zooter-bench-encoder", dependencies: ["ZooterCore"]),
+        .executableTarget(name: "zooter-bench-encoder", dependencies: ["ZooterCore", "ZooterKernelsAVX512"]),
 
         // MARK: Tests
         // Shared by the test targets: child processes awaited without blocking a thread.

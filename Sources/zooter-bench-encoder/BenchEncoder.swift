@@ -1,5 +1,6 @@
 import Foundation
 import ZooterCore
+import ZooterKernelsAVX512
 
 /// zooter-bench-encoder: throughput of `TextEncoder.embed(tokenIDs:)` on synthetic token ids,
 /// one JSON line per configuration, in the same shape as
@@ -8,7 +9,7 @@ import ZooterCore
 ///     zooter-bench-encoder [--model DIR] [--seq 16,64,256] [--batch 1,32] [--threads 1,2]
 ///                          [--warmup N] [--min-reps N] [--min-time S] [--peak-gflops G]
 ///     zooter-bench-encoder --load-only [--model DIR]     # load time + VmRSS after loading
-///     zooter-bench-encoder --probe-peak                  # host CPU, ISA, measured FMA peak per core
+///     zooter-bench-encoder --probe-peak                  # host CPU, ISA, FMA peak per core at 256 and 512 bits
 ///     zooter-bench-encoder --finetune 1,2,6 [--steps N] [--seq …] [--batch …] [--threads …] [--peak-gflops G]
 ///                                                        # a fine-tuning step's time and GFLOP/s
 @main
@@ -36,11 +37,17 @@ struct BenchEncoder {
         if options.probePeak {
             let host = PeakProbe.hostDescription()
             // The best of three: a probe only ever loses time to other work on the machine.
-            let peak = (0..<3).map { _ in PeakProbe.fma256GFLOPS() }.max() ?? 0
+            let peak256 = (0..<3).map { _ in PeakProbe.fma256GFLOPS() }.max() ?? 0
+            // The 512-bit probe is AVX-512 code: only where the CPU has it.
+            let peak512 = VectorWidth.hostSupportsAVX512
+                ? (0..<3).map { _ in AVX512PeakProbe.gflopsPerCore() }.max() ?? 0 : 0
+            let active = VectorWidth.active
             emit(json([
                 "mode": "peak", "cpu": host.model, "isa": host.isa.joined(separator: " "),
-                "fma256_gflops_per_core": round4(peak), "kernel_width_bits": 256,
-                "avx512_available": host.isa.contains("avx512f"),
+                "fma256_gflops_per_core": round4(peak256), "fma512_gflops_per_core": round4(peak512),
+                "kernel_width_bits": active.bits,
+                "peak_gflops_per_core": round4(active == .avx512 ? peak512 : peak256),
+                "avx512_available": VectorWidth.hostSupportsAVX512,
             ]))
             return
         }

@@ -1,3 +1,5 @@
+import ZooterKernelsAVX512
+
 /// The 6 × 16 register-blocked micro-kernel.
 ///
 /// 12 SIMD8 accumulators (6 rows × 2 halves of a 16-column panel) + 2 panel loads + 1 broadcast =
@@ -116,6 +118,35 @@ extension GEMM {
                 var value = j < 8 ? y0[j] : y1[j - 8]
                 if let residualRow { value += residualRow[j] }
                 dst[j] = value
+            }
+        }
+    }
+}
+
+extension GEMM {
+    /// A 6-row tile over `panels` (1 or 2) full panels on the 512-bit kernel, then the epilogue
+    /// on the stored values. Only called at `VectorWidth.avx512`, i.e. after the CPU check.
+    @inline(__always)
+    static func wideTile(
+        rows: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>, panelStride: Int, panels: Int,
+        k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+        epilogue: Epilogue, columnOffset: Int
+    ) {
+        if panels == 2 {
+            AVX512MicroKernel.accumulate6x32(
+                rows: rows, a: a, panel0: panel, panel1: panel + panelStride, k: k, c: c, ldc: ldc,
+                accumulate: accumulate)
+        } else {
+            AVX512MicroKernel.accumulate6x16(
+                rows: rows, a: a, panel: panel, k: k, c: c, ldc: ldc, accumulate: accumulate)
+        }
+        guard epilogue.bias != nil || epilogue.gelu || epilogue.residual != nil else { return }
+        for half in 0..<panels {
+            let args = (rows, c + 16 * half, ldc, 16, false, epilogue, columnOffset + 16 * half)
+            for row in 0..<rows {
+                let d = UnsafeRawPointer(c + row * ldc + 16 * half)
+                finishRow(d.loadUnaligned(as: SIMD8<Float>.self), d.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),
+                          row: row, args)
             }
         }
     }

@@ -7,6 +7,11 @@
 /// tiles `[k][6]` (≈ 48 KB, stays in L2) → 16-wide B panels (a `depthBlock × 16` slice, 16–24
 /// KB, stays in L1 while it sweeps the row block) → 6 × 16 micro tiles. Later K blocks
 /// accumulate into C; the epilogue runs with the last one.
+///
+/// At `VectorWidth.avx512` pairs of full panels (single full panels at the end) go to the 512-bit
+/// micro-kernel in `ZooterKernelsAVX512`, which only accumulates; the epilogue then runs on the
+/// stored tile through the same `finishRow` as the 256-bit kernel. Partial panels always take the
+/// 256-bit kernel.
 enum GEMM {
     static let microRows = 6
     /// Rows of A swept per B panel slice (8 micro tiles).
@@ -18,7 +23,7 @@ enum GEMM {
     static func multiply(
         m: Int, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, depth k: Int, columns n: Int, panels: Range<Int>,
-        c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue
+        c: UnsafeMutablePointer<Float>, ldc: Int, epilogue: Epilogue, vectorWidth: VectorWidth = .active
     ) {
         guard m > 0, !panels.isEmpty else { return }
         let width = PackedMatrix.panelWidth
@@ -34,21 +39,34 @@ enum GEMM {
             while rowStart < m {
                 let rowEnd = min(m, rowStart + rowBlock)
                 packTiles(a: a + rowStart * lda + kStart, lda: lda, rows: rowEnd - rowStart, k: kLength, into: packed)
-                for panel in panels {
+                var panel = panels.lowerBound
+                while panel < panels.upperBound {
                     let column = panel * width
                     let cols = min(width, n - column)
                     let panelSlice = b + panel * panelStride + kStart * width
+                    // Full panels at 512 bits: two at a time where the next is full too.
+                    let widePanels = cols == 16 && vectorWidth == .avx512
+                        ? (panel + 1 < panels.upperBound && n - column >= 32 ? 2 : 1) : 0
                     var row = rowStart
                     var tile = packed
                     while row < rowEnd {
                         let rows = min(microRows, rowEnd - row)
-                        microTile(
-                            rows: rows, a: tile, panel: panelSlice, k: kLength,
-                            c: c + row * ldc + column, ldc: ldc, cols: cols, accumulate: !isFirst,
-                            epilogue: isLast ? epilogue.shifted(rows: row) : .none, columnOffset: column)
+                        let tileEpilogue = isLast ? epilogue.shifted(rows: row) : .none
+                        if widePanels > 0 {
+                            wideTile(
+                                rows: rows, a: tile, panel: panelSlice, panelStride: panelStride, panels: widePanels,
+                                k: kLength, c: c + row * ldc + column, ldc: ldc, accumulate: !isFirst,
+                                epilogue: tileEpilogue, columnOffset: column)
+                        } else {
+                            microTile(
+                                rows: rows, a: tile, panel: panelSlice, k: kLength,
+                                c: c + row * ldc + column, ldc: ldc, cols: cols, accumulate: !isFirst,
+                                epilogue: tileEpilogue, columnOffset: column)
+                        }
                         row += rows
                         tile += microRows * kLength
                     }
+                    panel += max(1, widePanels)
                 }
                 rowStart = rowEnd
             }

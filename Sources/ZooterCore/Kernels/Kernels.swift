@@ -3,10 +3,11 @@
 /// All matrices are row-major `[rows][columns]` `Float` arrays.
 enum Kernels {
     /// `output[m][n] = A[m][k] · B + bias`, then GELU if `gelu`, then `+ residual[m][n]`.
-    /// Column panels are split across `threads` workers.
+    /// Column panels are split across `threads` workers; `vectorWidth` is for tests of each path.
     static func linear(
         _ input: [Float], rows m: Int, weight: PackedMatrix, gelu: Bool = false,
-        residual: [Float]? = nil, into output: inout [Float], threads: Int
+        residual: [Float]? = nil, into output: inout [Float], threads: Int,
+        vectorWidth: VectorWidth = .active
     ) {
         let k = weight.depth, n = weight.columns
         precondition(input.count >= m * k && output.count >= m * n, "linear: buffer too small")
@@ -29,7 +30,7 @@ enum Kernels {
                     m: rows.count, a: a.baseAddress! + rows.lowerBound * k, lda: k,
                     b: b.baseAddress!, depth: k, columns: n, panels: panels,
                     c: c.baseAddress! + rows.lowerBound * n, ldc: n,
-                    epilogue: epilogue.shifted(rows: rows.lowerBound))
+                    epilogue: epilogue.shifted(rows: rows.lowerBound), vectorWidth: vectorWidth)
             }
         }
         }

@@ -2,16 +2,19 @@ import Testing
 @testable import ZooterCore
 
 /// SIMD GEMM vs the scalar Double reference on odd shapes (remainder rows, partial panels,
-/// k = 1). Tolerance: |Δ| ≤ 1e-5·(1 + √k) for inputs in [-1, 1) — float32 accumulation of k
+/// k = 1), at every vector width this host can run (`VectorWidth.runnable`: both on an AVX-512
+/// host; on one without, the 512-bit kernel cannot run and is not tested). Tolerance: |Δ| ≤ 1e-5·(1 + √k) for inputs in [-1, 1) — float32 accumulation of k
 /// products of magnitude ≤ 1 in a different order.
 @Suite("GEMM kernel")
 struct GEMMTests {
     static let shapes: [(m: Int, k: Int, n: Int)] = [
         (1, 1, 1), (7, 13, 5), (33, 17, 65), (129, 384, 1), (6, 16, 16), (50, 384, 1152), (5, 1536, 40),
+        // 512-bit pairs of panels plus a single full one (48), and pairs plus a partial one (40).
+        (13, 32, 48), (61, 800, 40), (3, 5, 32),
     ]
 
-    @Test(arguments: 0..<shapes.count)
-    func linearMatchesReference(shapeIndex: Int) {
+    @Test(arguments: 0..<shapes.count, VectorWidth.runnable)
+    func linearMatchesReference(shapeIndex: Int, vectorWidth: VectorWidth) {
         let (m, k, n) = Self.shapes[shapeIndex]
         let a = TestSupport.randomFloats(m * k, seed: 1)
         let w = TestSupport.randomFloats(n * k, seed: 2)  // torch layout [out][in]
@@ -25,11 +28,11 @@ struct GEMMTests {
             for threads in [1, 2, 3] {
                 var out = [Float](repeating: .nan, count: m * n)
                 Kernels.linear(a, rows: m, weight: packed, gelu: gelu, residual: useResidual ? residual : nil,
-                               into: &out, threads: threads)
+                               into: &out, threads: threads, vectorWidth: vectorWidth)
                 let expected = ReferenceKernels.linear(a, rows: m, depth: k, b: b, columns: n, bias: bias,
                                                        gelu: gelu, residual: useResidual ? residual : nil)
                 let diff = TestSupport.maxAbsDifference(out, expected)
-                #expect(diff <= tolerance, "m=\(m) k=\(k) n=\(n) gelu=\(gelu) residual=\(useResidual) threads=\(threads): \(diff)")
+                #expect(diff <= tolerance, "\(vectorWidth) m=\(m) k=\(k) n=\(n) gelu=\(gelu) residual=\(useResidual) threads=\(threads): \(diff)")
             }
         }
     }

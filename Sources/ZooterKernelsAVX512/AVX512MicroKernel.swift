@@ -1,0 +1,104 @@
+/// The GEMM micro-kernel at 512-bit width: `SIMD16<Float>` accumulators, one zmm register each.
+///
+/// This module is compiled with AVX-512F enabled (Package.swift) and the rest of the package is
+/// not, so the same binary runs on every AVX2 host: nothing here may execute before ZooterCore's
+/// `VectorWidth` has seen `avx512f` on the CPU. That is why the module holds nothing but these two
+/// entry points (no globals, no initialisers, no protocol conformances), and why both are
+/// `@inline(never)`: inlined into a caller compiled for AVX2, the body would silently be 256-bit.
+///
+/// Layouts are ZooterCore's `GEMM`: `a` is a packed 6-row A tile `[k][6]`; each panel is a packed
+/// B panel `[k][16]`; C is row-major with stride `ldc`. Only accumulation lives here; ZooterCore
+/// applies bias, GELU and residual afterwards on the stored tile, so that epilogue is written once.
+public enum AVX512MicroKernel {
+    /// `C[0..<rows][0..<32] (+)= A_tile · [panel0 | panel1]` over `k` steps: 12 zmm accumulators
+    /// (6 rows × 2 panels), 2 panel loads and 6 broadcasts per 12 FMAs.
+    @inline(never)
+    public static func accumulate6x32(
+        rows: Int, a: UnsafePointer<Float>, panel0: UnsafePointer<Float>, panel1: UnsafePointer<Float>,
+        k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        var c00 = SIMD16<Float>(), c01 = SIMD16<Float>()
+        var c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
+        var c20 = SIMD16<Float>(), c21 = SIMD16<Float>()
+        var c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
+        var c40 = SIMD16<Float>(), c41 = SIMD16<Float>()
+        var c50 = SIMD16<Float>(), c51 = SIMD16<Float>()
+        var b0p = UnsafeRawPointer(panel0), b1p = UnsafeRawPointer(panel1)
+        var ap = a
+        for _ in 0..<k {
+            let b0 = b0p.loadUnaligned(as: SIMD16<Float>.self)
+            let b1 = b1p.loadUnaligned(as: SIMD16<Float>.self)
+            var s = SIMD16<Float>(repeating: ap[0])
+            c00 = c00.addingProduct(s, b0); c01 = c01.addingProduct(s, b1)
+            s = SIMD16<Float>(repeating: ap[1])
+            c10 = c10.addingProduct(s, b0); c11 = c11.addingProduct(s, b1)
+            s = SIMD16<Float>(repeating: ap[2])
+            c20 = c20.addingProduct(s, b0); c21 = c21.addingProduct(s, b1)
+            s = SIMD16<Float>(repeating: ap[3])
+            c30 = c30.addingProduct(s, b0); c31 = c31.addingProduct(s, b1)
+            s = SIMD16<Float>(repeating: ap[4])
+            c40 = c40.addingProduct(s, b0); c41 = c41.addingProduct(s, b1)
+            s = SIMD16<Float>(repeating: ap[5])
+            c50 = c50.addingProduct(s, b0); c51 = c51.addingProduct(s, b1)
+            b0p += 64
+            b1p += 64
+            ap += 6
+        }
+        store(c00, c01, row: 0, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+        store(c10, c11, row: 1, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+        store(c20, c21, row: 2, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+        store(c30, c31, row: 3, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+        store(c40, c41, row: 4, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+        store(c50, c51, row: 5, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+    }
+
+    /// `C[0..<rows][0..<16] (+)= A_tile · panel` (a single full panel, e.g. an odd last one).
+    @inline(never)
+    public static func accumulate6x16(
+        rows: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>,
+        k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
+        var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
+        var bp = UnsafeRawPointer(panel)
+        var ap = a
+        for _ in 0..<k {
+            let b = bp.loadUnaligned(as: SIMD16<Float>.self)
+            c0 = c0.addingProduct(SIMD16<Float>(repeating: ap[0]), b)
+            c1 = c1.addingProduct(SIMD16<Float>(repeating: ap[1]), b)
+            c2 = c2.addingProduct(SIMD16<Float>(repeating: ap[2]), b)
+            c3 = c3.addingProduct(SIMD16<Float>(repeating: ap[3]), b)
+            c4 = c4.addingProduct(SIMD16<Float>(repeating: ap[4]), b)
+            c5 = c5.addingProduct(SIMD16<Float>(repeating: ap[5]), b)
+            bp += 64
+            ap += 6
+        }
+        store(c0, row: 0, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+        store(c1, row: 1, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+        store(c2, row: 2, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+        store(c3, row: 3, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+        store(c4, row: 4, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+        store(c5, row: 5, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+    }
+
+    /// Stores (or adds into) 32 columns of row `row`, if it is one of the valid `rows`.
+    @inline(__always)
+    private static func store(
+        _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, row: Int, rows: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        store(x0, row: row, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+        store(x1, row: row, rows: rows, c: c + 16, ldc: ldc, accumulate: accumulate)
+    }
+
+    /// Stores (or adds into) 16 columns of row `row`, if it is one of the valid `rows`.
+    @inline(__always)
+    private static func store(
+        _ x: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        guard row < rows else { return }
+        let d = UnsafeMutableRawPointer(c + row * ldc)
+        let sum = accumulate ? x + d.loadUnaligned(as: SIMD16<Float>.self) : x
+        d.storeBytes(of: sum, as: SIMD16<Float>.self)
+    }
+}

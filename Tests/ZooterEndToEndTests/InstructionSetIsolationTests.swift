@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import ZooterTestSupport
+
+/// One binary for every x86-64 host with AVX2 + FMA: AVX-512 instructions may appear only in the
+/// module compiled for them (`ZooterKernelsAVX512`), which runs after the CPU check. Cross-module
+/// inlining or a stray flag would put them into code that runs on every host, where they die with
+/// SIGILL; this disassembles the object files of every module of ours and looks for the registers
+/// only AVX-512 has (zmm, xmm/ymm 16–31, mask registers k0–k7).
+@Suite("Instruction-set isolation")
+struct InstructionSetIsolationTests {
+    static let buildDirectory = ChildProcess.binDirectory
+
+    /// Object files of our own modules (dependencies are compiled without AVX-512 flags; some of
+    /// their C code, e.g. BoringSSL's, dispatches to AVX-512 on its own).
+    static func objectFiles(inModule predicate: (String) -> Bool) throws -> [URL] {
+        let folders = try FileManager.default.contentsOfDirectory(atPath: buildDirectory.path).filter {
+            $0.hasSuffix(".build") && ($0.hasPrefix("Zooter") || $0.hasPrefix("zooter")) && predicate($0)
+        }
+        return try folders.flatMap { folder in
+            let url = buildDirectory.appendingPathComponent(folder)
+            return try FileManager.default.contentsOfDirectory(atPath: url.path)
+                .filter { $0.hasSuffix(".o") }.map { url.appendingPathComponent($0) }
+        }
+    }
+
+    /// Disassembled lines of `files` that use an AVX-512-only register.
+    static func avx512Lines(_ files: [URL]) async throws -> [String] {
+        let pattern = try NSRegularExpression(pattern: #"%(zmm\d+|[xy]mm(1[6-9]|2\d|3[01])|k[0-7])\b"#)
+        var hits: [String] = []
+        for file in files {
+            let process = try ChildProcess(path: URL(fileURLWithPath: "/usr/bin/objdump"),
+                                           ["-d", "--no-show-raw-insn", file.path], name: "objdump")
+            let status = await process.wait()
+            #expect(status == 0, "objdump \(file.lastPathComponent)")
+            for line in process.output.split(separator: "\n") {
+                let text = String(line)
+                if pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil {
+                    hits.append("\(file.lastPathComponent): \(text)")
+                }
+            }
+        }
+        return hits
+    }
+
+    @Test func onlyTheWideKernelModuleUsesAVX512() async throws {
+        #if arch(x86_64)
+        let wide = try Self.objectFiles { $0 == "ZooterKernelsAVX512.build" }
+        let rest = try Self.objectFiles { $0 != "ZooterKernelsAVX512.build" }
+        try #require(!wide.isEmpty && rest.count > 20, "object files not found under \(Self.buildDirectory.path)")
+        // The check can fail: the wide module itself is full of zmm instructions.
+        #expect(try await Self.avx512Lines(wide).count > 20)
+        let stray = try await Self.avx512Lines(rest)
+        #expect(stray.isEmpty, "AVX-512 outside ZooterKernelsAVX512:\n\(stray.prefix(20).joined(separator: "\n"))")
+        #endif
+    }
+}
