@@ -11,7 +11,9 @@
 /// applies bias, GELU and residual afterwards on the stored tile, so that epilogue is written once.
 public enum AVX512MicroKernel {
     /// `C[0..<rows][0..<32] (+)= A_tile · [panel0 | panel1]` over `k` steps: 12 zmm accumulators
-    /// (6 rows × 2 panels), 2 panel loads and 6 broadcasts per 12 FMAs.
+    /// (6 rows × 2 panels), 2 panel loads and 6 broadcasts per 12 FMAs. With `accumulate` the
+    /// accumulators start from the stored C, so each element stays one FMA chain across K blocks
+    /// (the same bits as the 256-bit kernel, which blocks K differently).
     @inline(never)
     public static func accumulate6x32(
         rows: Int, a: UnsafePointer<Float>, panel0: UnsafePointer<Float>, panel1: UnsafePointer<Float>,
@@ -23,6 +25,14 @@ public enum AVX512MicroKernel {
         var c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
         var c40 = SIMD16<Float>(), c41 = SIMD16<Float>()
         var c50 = SIMD16<Float>(), c51 = SIMD16<Float>()
+        if accumulate {
+            (c00, c01) = (stored(c, row: 0, rows: rows, ldc: ldc), stored(c + 16, row: 0, rows: rows, ldc: ldc))
+            (c10, c11) = (stored(c, row: 1, rows: rows, ldc: ldc), stored(c + 16, row: 1, rows: rows, ldc: ldc))
+            (c20, c21) = (stored(c, row: 2, rows: rows, ldc: ldc), stored(c + 16, row: 2, rows: rows, ldc: ldc))
+            (c30, c31) = (stored(c, row: 3, rows: rows, ldc: ldc), stored(c + 16, row: 3, rows: rows, ldc: ldc))
+            (c40, c41) = (stored(c, row: 4, rows: rows, ldc: ldc), stored(c + 16, row: 4, rows: rows, ldc: ldc))
+            (c50, c51) = (stored(c, row: 5, rows: rows, ldc: ldc), stored(c + 16, row: 5, rows: rows, ldc: ldc))
+        }
         var b0p = UnsafeRawPointer(panel0), b1p = UnsafeRawPointer(panel1)
         var ap = a
         for _ in 0..<k {
@@ -44,12 +54,12 @@ public enum AVX512MicroKernel {
             b1p += 64
             ap += 6
         }
-        store(c00, c01, row: 0, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
-        store(c10, c11, row: 1, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
-        store(c20, c21, row: 2, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
-        store(c30, c31, row: 3, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
-        store(c40, c41, row: 4, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
-        store(c50, c51, row: 5, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+        store(c00, c01, row: 0, rows: rows, c: c, ldc: ldc)
+        store(c10, c11, row: 1, rows: rows, c: c, ldc: ldc)
+        store(c20, c21, row: 2, rows: rows, c: c, ldc: ldc)
+        store(c30, c31, row: 3, rows: rows, c: c, ldc: ldc)
+        store(c40, c41, row: 4, rows: rows, c: c, ldc: ldc)
+        store(c50, c51, row: 5, rows: rows, c: c, ldc: ldc)
     }
 
     /// `C[0..<rows][0..<16] (+)= A_tile · panel` (a single full panel, e.g. an odd last one).
@@ -60,6 +70,12 @@ public enum AVX512MicroKernel {
     ) {
         var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
         var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
+        if accumulate {
+            (c0, c1, c2) = (stored(c, row: 0, rows: rows, ldc: ldc), stored(c, row: 1, rows: rows, ldc: ldc),
+                            stored(c, row: 2, rows: rows, ldc: ldc))
+            (c3, c4, c5) = (stored(c, row: 3, rows: rows, ldc: ldc), stored(c, row: 4, rows: rows, ldc: ldc),
+                            stored(c, row: 5, rows: rows, ldc: ldc))
+        }
         var bp = UnsafeRawPointer(panel)
         var ap = a
         for _ in 0..<k {
@@ -73,32 +89,33 @@ public enum AVX512MicroKernel {
             bp += 64
             ap += 6
         }
-        store(c0, row: 0, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
-        store(c1, row: 1, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
-        store(c2, row: 2, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
-        store(c3, row: 3, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
-        store(c4, row: 4, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
-        store(c5, row: 5, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
+        store(c0, row: 0, rows: rows, c: c, ldc: ldc)
+        store(c1, row: 1, rows: rows, c: c, ldc: ldc)
+        store(c2, row: 2, rows: rows, c: c, ldc: ldc)
+        store(c3, row: 3, rows: rows, c: c, ldc: ldc)
+        store(c4, row: 4, rows: rows, c: c, ldc: ldc)
+        store(c5, row: 5, rows: rows, c: c, ldc: ldc)
     }
 
-    /// Stores (or adds into) 32 columns of row `row`, if it is one of the valid `rows`.
+    /// 16 columns of row `row` as stored in C (zeros past the valid rows).
     @inline(__always)
-    private static func store(
-        _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, row: Int, rows: Int,
-        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
-    ) {
-        store(x0, row: row, rows: rows, c: c, ldc: ldc, accumulate: accumulate)
-        store(x1, row: row, rows: rows, c: c + 16, ldc: ldc, accumulate: accumulate)
+    private static func stored(_ c: UnsafeMutablePointer<Float>, row: Int, rows: Int, ldc: Int) -> SIMD16<Float> {
+        row < rows ? UnsafeRawPointer(c + row * ldc).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
     }
 
-    /// Stores (or adds into) 16 columns of row `row`, if it is one of the valid `rows`.
+    /// Stores 32 columns of row `row`, if it is one of the valid `rows`.
     @inline(__always)
     private static func store(
-        _ x: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+        _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        store(x0, row: row, rows: rows, c: c, ldc: ldc)
+        store(x1, row: row, rows: rows, c: c + 16, ldc: ldc)
+    }
+
+    /// Stores 16 columns of row `row`, if it is one of the valid `rows`.
+    @inline(__always)
+    private static func store(_ x: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
         guard row < rows else { return }
-        let d = UnsafeMutableRawPointer(c + row * ldc)
-        let sum = accumulate ? x + d.loadUnaligned(as: SIMD16<Float>.self) : x
-        d.storeBytes(of: sum, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(c + row * ldc).storeBytes(of: x, as: SIMD16<Float>.self)
     }
 }

@@ -22,8 +22,10 @@ extension GEMM {
 
     /// Computes `rows` (1...6) rows × `cols` (≤ 16) columns of C from a packed A tile
     /// (`[k][6]`: the 6 row values of step p are contiguous) and a packed B panel (`[k][16]`).
-    /// `accumulate` adds the existing C values (for K blocks after the first). Rows/columns past
-    /// the valid ones are computed on padding and never stored.
+    /// `accumulate` (K blocks after the first) starts the accumulators from the stored C values,
+    /// so every element is one FMA chain over all of k whatever the K blocking: the 512-bit kernel,
+    /// blocked differently, gives the same bits. Rows/columns past the valid ones are computed on
+    /// padding and never stored.
     @inline(__always)
     static func microTile(
         rows: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>, k: Int,
@@ -36,6 +38,14 @@ extension GEMM {
         var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
         var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
         var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+        if accumulate {
+            (c00, c01) = storedRow(0, rows: rows, c: c, ldc: ldc, cols: cols)
+            (c10, c11) = storedRow(1, rows: rows, c: c, ldc: ldc, cols: cols)
+            (c20, c21) = storedRow(2, rows: rows, c: c, ldc: ldc, cols: cols)
+            (c30, c31) = storedRow(3, rows: rows, c: c, ldc: ldc, cols: cols)
+            (c40, c41) = storedRow(4, rows: rows, c: c, ldc: ldc, cols: cols)
+            (c50, c51) = storedRow(5, rows: rows, c: c, ldc: ldc, cols: cols)
+        }
         var bp = UnsafeRawPointer(panel)
         var ap = a
         for _ in 0..<k {
@@ -56,7 +66,7 @@ extension GEMM {
             bp += 64
             ap += 6
         }
-        let args = (rows, c, ldc, cols, accumulate, epilogue, columnOffset)
+        let args = (rows, c, ldc, cols, epilogue, columnOffset)
         finishRow(c00, c01, row: 0, args)
         finishRow(c10, c11, row: 1, args)
         finishRow(c20, c21, row: 2, args)
@@ -65,31 +75,46 @@ extension GEMM {
         finishRow(c50, c51, row: 5, args)
     }
 
+    /// Row `row` of the tile as stored in C (zeros past the valid rows and columns).
+    @inline(__always)
+    private static func storedRow(
+        _ row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int, cols: Int
+    ) -> (SIMD8<Float>, SIMD8<Float>) {
+        guard row < rows else { return (SIMD8(), SIMD8()) }
+        let src = c + row * ldc
+        if cols == 16 {
+            let d = UnsafeRawPointer(src)
+            return (d.loadUnaligned(as: SIMD8<Float>.self), d.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
+        }
+        var y0 = SIMD8<Float>(), y1 = SIMD8<Float>()
+        for j in 0..<cols {
+            if j < 8 { y0[j] = src[j] } else { y1[j - 8] = src[j] }
+        }
+        return (y0, y1)
+    }
+
+    /// Applies the epilogue to a finished row of the tile and stores its valid columns.
     @inline(__always)
     private static func finishRow(
         _ x0: SIMD8<Float>, _ x1: SIMD8<Float>, row: Int,
         _ args: (rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int, cols: Int,
-                 accumulate: Bool, epilogue: Epilogue, columnOffset: Int)
+                 epilogue: Epilogue, columnOffset: Int)
     ) {
         guard row < args.rows else { return }
-        let (_, c, ldc, cols, accumulate, epilogue, columnOffset) = args
+        let (_, c, ldc, cols, epilogue, columnOffset) = args
         let dst = c + row * ldc
         var y0 = x0, y1 = x1
+        if let bias = epilogue.bias {
+            let b = UnsafeRawPointer(bias + columnOffset)
+            y0 += b.loadUnaligned(as: SIMD8<Float>.self)
+            y1 += b.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+        }
+        if epilogue.gelu {
+            y0 = VectorMath.gelu(y0)
+            y1 = VectorMath.gelu(y1)
+        }
         if cols == 16 {
             let d = UnsafeMutableRawPointer(dst)
-            if accumulate {
-                y0 += d.loadUnaligned(as: SIMD8<Float>.self)
-                y1 += d.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-            }
-            if let bias = epilogue.bias {
-                let b = UnsafeRawPointer(bias + columnOffset)
-                y0 += b.loadUnaligned(as: SIMD8<Float>.self)
-                y1 += b.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-            }
-            if epilogue.gelu {
-                y0 = VectorMath.gelu(y0)
-                y1 = VectorMath.gelu(y1)
-            }
             if let residual = epilogue.residual {
                 let r = UnsafeRawPointer(residual + row * epilogue.residualStride + columnOffset)
                 y0 += r.loadUnaligned(as: SIMD8<Float>.self)
@@ -98,21 +123,7 @@ extension GEMM {
             d.storeBytes(of: y0, as: SIMD8<Float>.self)
             d.storeBytes(of: y1, toByteOffset: 32, as: SIMD8<Float>.self)
         } else {
-            // Partial panel: same steps, scalar stores of the valid columns only.
-            if accumulate {
-                for j in 0..<cols {
-                    if j < 8 { y0[j] += dst[j] } else { y1[j - 8] += dst[j] }
-                }
-            }
-            if let bias = epilogue.bias {
-                let b = UnsafeRawPointer(bias + columnOffset)
-                y0 += b.loadUnaligned(as: SIMD8<Float>.self)
-                y1 += b.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-            }
-            if epilogue.gelu {
-                y0 = VectorMath.gelu(y0)
-                y1 = VectorMath.gelu(y1)
-            }
+            // Partial panel: scalar residual and stores of the valid columns only.
             let residualRow = epilogue.residual.map { $0 + row * epilogue.residualStride + columnOffset }
             for j in 0..<cols {
                 var value = j < 8 ? y0[j] : y1[j - 8]
@@ -142,7 +153,7 @@ extension GEMM {
         }
         guard epilogue.bias != nil || epilogue.gelu || epilogue.residual != nil else { return }
         for half in 0..<panels {
-            let args = (rows, c + 16 * half, ldc, 16, false, epilogue, columnOffset + 16 * half)
+            let args = (rows, c + 16 * half, ldc, 16, epilogue, columnOffset + 16 * half)
             for row in 0..<rows {
                 let d = UnsafeRawPointer(c + row * ldc + 16 * half)
                 finishRow(d.loadUnaligned(as: SIMD8<Float>.self), d.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),

@@ -3,7 +3,7 @@
 /// Shapes: `A` is `[m][k]` row-major with row stride `lda` (any stride ≥ k, so a head's slice of a
 /// fused QKV buffer can be used in place), `B` is `[k][n]` packed, `C` is `[m][n]` with row stride
 /// `ldc`. Blocking (GotoBLAS style, sized for 32 KB L1 / 1 MB L2 per core):
-/// K blocks of `depthBlock` → row blocks of `rowBlock` rows, whose A slice is packed into 6-row
+/// K blocks of `depthBlock` (24 KB of B in L1) → row blocks of `rowBlock` rows, whose A slice is packed into 6-row
 /// tiles `[k][6]` (≈ 48 KB, stays in L2) → 16-wide B panels (a `depthBlock × 16` slice, 16–24
 /// KB, stays in L1 while it sweeps the row block) → 6 × 16 micro tiles. Later K blocks
 /// accumulate into C; the epilogue runs with the last one.
@@ -16,8 +16,10 @@ enum GEMM {
     static let microRows = 6
     /// Rows of A swept per B panel slice (8 micro tiles).
     static let rowBlock = 48
-    /// Depth of a K block.
-    static let depthBlock = 384
+    /// Depth of a K block: the B slice a micro-kernel sweeps down a row block must stay in L1
+    /// (32–48 KB per core), i.e. 24 KB, one 16-column panel × 384 at 256 bits, a pair × 192 at
+    /// 512 bits. (At 384 the pair's 48 KB spilled to L2 and the 512-bit encoder ran 25 % slower.)
+    static func depthBlock(_ width: VectorWidth) -> Int { width == .avx512 ? 192 : 384 }
 
     /// Serial GEMM over the panels `panels` of `b` for all `m` rows.
     static func multiply(
@@ -28,7 +30,7 @@ enum GEMM {
         guard m > 0, !panels.isEmpty else { return }
         let width = PackedMatrix.panelWidth
         let panelStride = k * width
-        let kc = min(k, depthBlock)
+        let kc = min(k, depthBlock(vectorWidth))
         let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, rowBlock * kc))
         defer { packed.deallocate() }
         var kStart = 0

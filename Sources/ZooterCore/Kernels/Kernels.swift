@@ -126,9 +126,12 @@ enum Kernels {
 }
 
 /// Splits a GEMM's output into blocks: row chunks × groups of 16-column panels. Single-thread
-/// calls get one block (no repeated A packing); otherwise about 4 blocks per thread, so dynamic
-/// claiming can balance a busy machine, while each block stays big enough (≥ 6 rows × 2 panels)
-/// to amortise packing its A rows.
+/// calls get one block. Otherwise about 4 blocks per thread, so dynamic claiming can balance a busy
+/// machine. Rows are split first: every block packs its own A rows, so splitting the columns
+/// instead would pack the same rows once per column group (with 3 panels per group, as many
+/// cycles packing as multiplying at 512 bits). Column groups make up the count only for short
+/// inputs (a batch of one), and hold whole pairs of panels, which the 512-bit kernel takes
+/// together.
 struct TaskGrid {
     let rowChunks: Int
     let panelGroups: Int
@@ -144,10 +147,11 @@ struct TaskGrid {
             return
         }
         let target = 4 * threads
-        let groups = min(max(1, panels / 2), target)
-        panelGroups = groups
         let rowTiles = (rows + GEMM.microRows - 1) / GEMM.microRows
-        rowChunks = min(rowTiles, max(1, (target + groups - 1) / groups))
+        // At least 8 row tiles (48 rows) per chunk, so a chunk's packed A is reused enough.
+        rowChunks = max(1, min(target, rowTiles / 8))
+        let pairs = (panels + 1) / 2
+        panelGroups = max(1, min(pairs, (target + rowChunks - 1) / rowChunks))
     }
 
     var count: Int { rowChunks * panelGroups }
@@ -157,6 +161,7 @@ struct TaskGrid {
         let rowTiles = (rows + GEMM.microRows - 1) / GEMM.microRows
         let tiles = Parallel.chunkRange(task / panelGroups, of: rowChunks, count: rowTiles)
         let rowRange = (tiles.lowerBound * GEMM.microRows)..<min(rows, tiles.upperBound * GEMM.microRows)
-        return (rowRange, Parallel.chunkRange(task % panelGroups, of: panelGroups, count: panels))
+        let pairs = Parallel.chunkRange(task % panelGroups, of: panelGroups, count: (panels + 1) / 2)
+        return (rowRange, (2 * pairs.lowerBound)..<min(panels, 2 * pairs.upperBound))
     }
 }
