@@ -7,17 +7,19 @@
 /// `@inline(never)`: inlined into a caller compiled for AVX2, the body would silently be 256-bit.
 ///
 /// Layouts are ZooterCore's `GEMM`: `a` is a packed 6-row A tile `[k][6]`; each panel is a packed
-/// B panel `[k][16]`; C is row-major with stride `ldc`. Only accumulation lives here; ZooterCore
-/// applies bias, GELU and residual afterwards on the stored tile, so that epilogue is written once.
+/// B panel `[k][16]`; C is row-major with stride `ldc`. The accumulators start from the stored C
+/// (`accumulate`, K blocks after the first), else from `bias` (already offset to the tile's first
+/// column) or zero, so each element is one FMA chain across K blocks, as in the 256-bit kernel:
+/// the two widths give the same bits. A `residual` (row stride `residualStride`) is added before
+/// the store; GELU, which comes between the two, stays in ZooterCore (it passes no residual then).
 public enum AVX512MicroKernel {
     /// `C[0..<rows][0..<32] (+)= A_tile · [panel0 | panel1]` over `k` steps: 12 zmm accumulators
-    /// (6 rows × 2 panels), 2 panel loads and 6 broadcasts per 12 FMAs. With `accumulate` the
-    /// accumulators start from the stored C, so each element stays one FMA chain across K blocks
-    /// (the same bits as the 256-bit kernel, which blocks K differently).
+    /// (6 rows × 2 panels), 2 panel loads and 6 broadcasts per 12 FMAs.
     @inline(never)
     public static func accumulate6x32(
         rows: Int, a: UnsafePointer<Float>, panel0: UnsafePointer<Float>, panel1: UnsafePointer<Float>,
-        k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+        k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, residualStride: Int
     ) {
         var c00 = SIMD16<Float>(), c01 = SIMD16<Float>()
         var c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
@@ -32,6 +34,12 @@ public enum AVX512MicroKernel {
             (c30, c31) = (stored(c, row: 3, rows: rows, ldc: ldc), stored(c + 16, row: 3, rows: rows, ldc: ldc))
             (c40, c41) = (stored(c, row: 4, rows: rows, ldc: ldc), stored(c + 16, row: 4, rows: rows, ldc: ldc))
             (c50, c51) = (stored(c, row: 5, rows: rows, ldc: ldc), stored(c + 16, row: 5, rows: rows, ldc: ldc))
+        } else if let bias {
+            let b = UnsafeRawPointer(bias)
+            c00 = b.loadUnaligned(as: SIMD16<Float>.self)
+            c01 = b.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+            (c10, c11, c20, c21, c30, c31) = (c00, c01, c00, c01, c00, c01)
+            (c40, c41, c50, c51) = (c00, c01, c00, c01)
         }
         var b0p = UnsafeRawPointer(panel0), b1p = UnsafeRawPointer(panel1)
         var ap = a
@@ -54,19 +62,20 @@ public enum AVX512MicroKernel {
             b1p += 64
             ap += 6
         }
-        store(c00, c01, row: 0, rows: rows, c: c, ldc: ldc)
-        store(c10, c11, row: 1, rows: rows, c: c, ldc: ldc)
-        store(c20, c21, row: 2, rows: rows, c: c, ldc: ldc)
-        store(c30, c31, row: 3, rows: rows, c: c, ldc: ldc)
-        store(c40, c41, row: 4, rows: rows, c: c, ldc: ldc)
-        store(c50, c51, row: 5, rows: rows, c: c, ldc: ldc)
+        store(c00, c01, row: 0, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+        store(c10, c11, row: 1, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+        store(c20, c21, row: 2, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+        store(c30, c31, row: 3, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+        store(c40, c41, row: 4, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+        store(c50, c51, row: 5, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
     }
 
     /// `C[0..<rows][0..<16] (+)= A_tile · panel` (a single full panel, e.g. an odd last one).
     @inline(never)
     public static func accumulate6x16(
         rows: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>,
-        k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+        k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, residualStride: Int
     ) {
         var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
         var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
@@ -75,6 +84,9 @@ public enum AVX512MicroKernel {
                             stored(c, row: 2, rows: rows, ldc: ldc))
             (c3, c4, c5) = (stored(c, row: 3, rows: rows, ldc: ldc), stored(c, row: 4, rows: rows, ldc: ldc),
                             stored(c, row: 5, rows: rows, ldc: ldc))
+        } else if let bias {
+            c0 = UnsafeRawPointer(bias).loadUnaligned(as: SIMD16<Float>.self)
+            (c1, c2, c3, c4, c5) = (c0, c0, c0, c0, c0)
         }
         var bp = UnsafeRawPointer(panel)
         var ap = a
@@ -89,12 +101,12 @@ public enum AVX512MicroKernel {
             bp += 64
             ap += 6
         }
-        store(c0, row: 0, rows: rows, c: c, ldc: ldc)
-        store(c1, row: 1, rows: rows, c: c, ldc: ldc)
-        store(c2, row: 2, rows: rows, c: c, ldc: ldc)
-        store(c3, row: 3, rows: rows, c: c, ldc: ldc)
-        store(c4, row: 4, rows: rows, c: c, ldc: ldc)
-        store(c5, row: 5, rows: rows, c: c, ldc: ldc)
+        store(c0, row: 0, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+        store(c1, row: 1, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+        store(c2, row: 2, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+        store(c3, row: 3, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+        store(c4, row: 4, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+        store(c5, row: 5, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
     }
 
     /// 16 columns of row `row` as stored in C (zeros past the valid rows).
@@ -103,19 +115,27 @@ public enum AVX512MicroKernel {
         row < rows ? UnsafeRawPointer(c + row * ldc).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
     }
 
-    /// Stores 32 columns of row `row`, if it is one of the valid `rows`.
+    /// Stores 32 columns of row `row` (plus the residual's), if it is one of the valid `rows`.
     @inline(__always)
     private static func store(
-        _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int
+        _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+        residual: UnsafePointer<Float>?, residualStride: Int
     ) {
-        store(x0, row: row, rows: rows, c: c, ldc: ldc)
-        store(x1, row: row, rows: rows, c: c + 16, ldc: ldc)
+        store(x0, row: row, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+        store(x1, row: row, rows: rows, c: c + 16, ldc: ldc, residual: residual.map { $0 + 16 }, residualStride: residualStride)
     }
 
-    /// Stores 16 columns of row `row`, if it is one of the valid `rows`.
+    /// Stores 16 columns of row `row` (plus the residual's), if it is one of the valid `rows`.
     @inline(__always)
-    private static func store(_ x: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    private static func store(
+        _ x: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+        residual: UnsafePointer<Float>?, residualStride: Int
+    ) {
         guard row < rows else { return }
-        UnsafeMutableRawPointer(c + row * ldc).storeBytes(of: x, as: SIMD16<Float>.self)
+        var y = x
+        if let residual {
+            y += UnsafeRawPointer(residual + row * residualStride).loadUnaligned(as: SIMD16<Float>.self)
+        }
+        UnsafeMutableRawPointer(c + row * ldc).storeBytes(of: y, as: SIMD16<Float>.self)
     }
 }

@@ -7,7 +7,8 @@ import ZooterKernelsAVX512
 /// `vfmadd231ps` with `-target-cpu haswell`) for 2 vector loads and 6 broadcasts, all from two
 /// contiguous streams (packed A tile, packed B panel).
 extension GEMM {
-    /// What happens to a finished tile before it is stored (applied in this order).
+    /// What is added to and applied on the products, in this order. The bias is where the
+    /// accumulators start (first K block); GELU and the residual follow the last K block.
     struct Epilogue {
         /// Padded bias `[panelCount * 16]`, indexed by absolute column, or nil.
         var bias: UnsafePointer<Float>?
@@ -22,15 +23,17 @@ extension GEMM {
 
     /// Computes `rows` (1...6) rows × `cols` (≤ 16) columns of C from a packed A tile
     /// (`[k][6]`: the 6 row values of step p are contiguous) and a packed B panel (`[k][16]`).
-    /// `accumulate` (K blocks after the first) starts the accumulators from the stored C values,
-    /// so every element is one FMA chain over all of k whatever the K blocking: the 512-bit kernel,
-    /// blocked differently, gives the same bits. Rows/columns past the valid ones are computed on
+    /// The accumulators start from the stored C values with `accumulate` (K blocks after the
+    /// first), else from `bias` (indexed by absolute column) or zero, so every element is one FMA
+    /// chain from its bias over all of k whatever the K blocking: the 512-bit kernel, blocked
+    /// differently, gives the same bits. `epilogue`'s GELU and residual are applied before the
+    /// store (its bias is not: pass it as `bias`). Rows/columns past the valid ones are computed on
     /// padding and never stored.
     @inline(__always)
     static func microTile(
         rows: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>, k: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int, cols: Int,
-        accumulate: Bool, epilogue: Epilogue, columnOffset: Int
+        accumulate: Bool, bias: UnsafePointer<Float>?, epilogue: Epilogue, columnOffset: Int
     ) {
         var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
         var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
@@ -45,6 +48,12 @@ extension GEMM {
             (c30, c31) = storedRow(3, rows: rows, c: c, ldc: ldc, cols: cols)
             (c40, c41) = storedRow(4, rows: rows, c: c, ldc: ldc, cols: cols)
             (c50, c51) = storedRow(5, rows: rows, c: c, ldc: ldc, cols: cols)
+        } else if let bias {
+            let b = UnsafeRawPointer(bias + columnOffset)
+            c00 = b.loadUnaligned(as: SIMD8<Float>.self)
+            c01 = b.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            (c10, c11, c20, c21, c30, c31) = (c00, c01, c00, c01, c00, c01)
+            (c40, c41, c50, c51) = (c00, c01, c00, c01)
         }
         var bp = UnsafeRawPointer(panel)
         var ap = a
@@ -93,7 +102,8 @@ extension GEMM {
         return (y0, y1)
     }
 
-    /// Applies the epilogue to a finished row of the tile and stores its valid columns.
+    /// Applies the epilogue's GELU and residual to a finished row of the tile and stores its valid
+    /// columns.
     @inline(__always)
     private static func finishRow(
         _ x0: SIMD8<Float>, _ x1: SIMD8<Float>, row: Int,
@@ -104,11 +114,6 @@ extension GEMM {
         let (_, c, ldc, cols, epilogue, columnOffset) = args
         let dst = c + row * ldc
         var y0 = x0, y1 = x1
-        if let bias = epilogue.bias {
-            let b = UnsafeRawPointer(bias + columnOffset)
-            y0 += b.loadUnaligned(as: SIMD8<Float>.self)
-            y1 += b.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-        }
         if epilogue.gelu {
             y0 = VectorMath.gelu(y0)
             y1 = VectorMath.gelu(y1)
@@ -135,23 +140,27 @@ extension GEMM {
 }
 
 extension GEMM {
-    /// A 6-row tile over `panels` (1 or 2) full panels on the 512-bit kernel, then the epilogue
-    /// on the stored values. Only called at `VectorWidth.avx512`, i.e. after the CPU check.
+    /// A 6-row tile over `panels` (1 or 2) full panels on the 512-bit kernel, which starts from C
+    /// or the bias and adds the residual itself; only GELU (and a residual after it) is applied
+    /// here, on the stored tile. Only called at `VectorWidth.avx512`, i.e. after the CPU check.
     @inline(__always)
     static func wideTile(
         rows: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>, panelStride: Int, panels: Int,
-        k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+        k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, bias: UnsafePointer<Float>?,
         epilogue: Epilogue, columnOffset: Int
     ) {
+        let tileBias = bias.map { $0 + columnOffset }
+        let residual = epilogue.gelu ? nil : epilogue.residual.map { $0 + columnOffset }
         if panels == 2 {
             AVX512MicroKernel.accumulate6x32(
                 rows: rows, a: a, panel0: panel, panel1: panel + panelStride, k: k, c: c, ldc: ldc,
-                accumulate: accumulate)
+                accumulate: accumulate, bias: tileBias, residual: residual, residualStride: epilogue.residualStride)
         } else {
             AVX512MicroKernel.accumulate6x16(
-                rows: rows, a: a, panel: panel, k: k, c: c, ldc: ldc, accumulate: accumulate)
+                rows: rows, a: a, panel: panel, k: k, c: c, ldc: ldc,
+                accumulate: accumulate, bias: tileBias, residual: residual, residualStride: epilogue.residualStride)
         }
-        guard epilogue.bias != nil || epilogue.gelu || epilogue.residual != nil else { return }
+        guard epilogue.gelu else { return }
         for half in 0..<panels {
             let args = (rows, c + 16 * half, ldc, 16, epilogue, columnOffset + 16 * half)
             for row in 0..<rows {

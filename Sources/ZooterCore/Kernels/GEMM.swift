@@ -3,15 +3,16 @@
 /// Shapes: `A` is `[m][k]` row-major with row stride `lda` (any stride ≥ k, so a head's slice of a
 /// fused QKV buffer can be used in place), `B` is `[k][n]` packed, `C` is `[m][n]` with row stride
 /// `ldc`. Blocking (GotoBLAS style, sized for 32 KB L1 / 1 MB L2 per core):
-/// K blocks of `depthBlock` (24 KB of B in L1) → row blocks of `rowBlock` rows, whose A slice is packed into 6-row
-/// tiles `[k][6]` (≈ 48 KB, stays in L2) → 16-wide B panels (a `depthBlock × 16` slice, 16–24
-/// KB, stays in L1 while it sweeps the row block) → 6 × 16 micro tiles. Later K blocks
-/// accumulate into C; the epilogue runs with the last one.
+/// K blocks of `depthBlock` → row blocks of `rowBlock` rows, whose A slice is packed into 6-row
+/// tiles `[k][6]` (≈ 48 KB, stays in L2) → 16-wide B panels (a `depthBlock × 16` slice of 24 KB
+/// stays in L1 while it sweeps the row block) → 6 × 16 micro tiles. The first K block starts
+/// from the bias, later ones continue from C (one FMA chain per element); GELU and the residual
+/// follow the last one.
 ///
-/// At `VectorWidth.avx512` pairs of full panels (single full panels at the end) go to the 512-bit
-/// micro-kernel in `ZooterKernelsAVX512`, which only accumulates; the epilogue then runs on the
-/// stored tile through the same `finishRow` as the 256-bit kernel. Partial panels always take the
-/// 256-bit kernel.
+/// At `VectorWidth.avx512` pairs of full panels (a single full panel at the end) go to the 512-bit
+/// micro-kernel in `ZooterKernelsAVX512`, which starts from C or the bias and adds the residual
+/// itself; GELU runs on the stored tile through the same `finishRow` as the 256-bit kernel.
+/// Partial panels always take the 256-bit kernel. Both widths give the same bits.
 enum GEMM {
     static let microRows = 6
     /// Rows of A swept per B panel slice (8 micro tiles).
@@ -54,15 +55,16 @@ enum GEMM {
                     while row < rowEnd {
                         let rows = min(microRows, rowEnd - row)
                         let tileEpilogue = isLast ? epilogue.shifted(rows: row) : .none
+                        let bias = isFirst ? epilogue.bias : nil
                         if widePanels > 0 {
                             wideTile(
                                 rows: rows, a: tile, panel: panelSlice, panelStride: panelStride, panels: widePanels,
-                                k: kLength, c: c + row * ldc + column, ldc: ldc, accumulate: !isFirst,
+                                k: kLength, c: c + row * ldc + column, ldc: ldc, accumulate: !isFirst, bias: bias,
                                 epilogue: tileEpilogue, columnOffset: column)
                         } else {
                             microTile(
                                 rows: rows, a: tile, panel: panelSlice, k: kLength,
-                                c: c + row * ldc + column, ldc: ldc, cols: cols, accumulate: !isFirst,
+                                c: c + row * ldc + column, ldc: ldc, cols: cols, accumulate: !isFirst, bias: bias,
                                 epilogue: tileEpilogue, columnOffset: column)
                         }
                         row += rows
