@@ -3,8 +3,8 @@ import Synchronization
 
 /// Work distribution across worker threads.
 ///
-/// ZooterCore is synchronous: compute runs on `DispatchQueue.concurrentPerform` workers (the
-/// caller blocks until all finish), never on an async executor (the services decide scheduling:
+/// ZooterCore is synchronous: compute runs on the caller and `SpinningWorkerPool` helpers (or
+/// `DispatchQueue.concurrentPerform` workers when those are taken; the caller blocks until all finish), never on an async executor (the services decide scheduling:
 /// they run it on their compute pools). Work is cut into more tasks than threads and claimed dynamically from a
 /// shared counter, so a worker descheduled on a busy 2-core machine does not leave the other idle
 /// at a static split point.
@@ -33,6 +33,8 @@ enum Parallel {
         }
         withoutActuallyEscaping(worker) { escapable in
             let box = WorkerBody(run: escapable)
+            // Helpers kept warm between regions; concurrentPerform when they are taken.
+            guard !SpinningWorkerPool.shared.run(extraWorkers: workers - 1, { box.run(claim) }) else { return }
             DispatchQueue.concurrentPerform(iterations: workers) { _ in box.run(claim) }
         }
     }
@@ -51,10 +53,10 @@ private final class TaskCounter: Sendable {
 
 /// Carries a non-Sendable worker body into `concurrentPerform`'s `@Sendable` closure.
 ///
-/// `@unchecked Sendable` justification: `concurrentPerform` is synchronous — it returns only after
-/// every worker finished — so the body never outlives the `forEachTask` call, and every caller in
-/// Kernels/ gives each task a disjoint output region (row × column-panel blocks, rows, or
-/// (sequence, head) pairs) while inputs are only read. The captured buffer pointers are therefore
+/// `@unchecked Sendable` justification: `concurrentPerform` and `SpinningWorkerPool.run` are
+/// synchronous — each returns only after every worker finished — so the body never outlives the
+/// `forEachTask` call, and every caller in Kernels/ gives each task a disjoint output region
+/// (row × column-panel blocks, rows, or (sequence, head) pairs) while inputs are only read. The captured buffer pointers are therefore
 /// never raced on.
 private struct WorkerBody: @unchecked Sendable {
     let run: (() -> Int?) -> Void
