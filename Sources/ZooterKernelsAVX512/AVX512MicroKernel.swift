@@ -6,8 +6,9 @@
 /// entry points (no globals, no initialisers, no protocol conformances), and why both are
 /// `@inline(never)`: inlined into a caller compiled for AVX2, the body would silently be 256-bit.
 ///
-/// Layouts are ZooterCore's `GEMM`: `a` is a packed 6-row A tile `[k][6]`; each panel is a packed
-/// B panel `[k][16]`; C is row-major with stride `ldc`. The accumulators start from the stored C
+/// Layouts: `a` points at row 0 of up to 6 rows of A, row-major with stride `lda` (read in place:
+/// A is not packed at this width, its 6 row streams stay in L1); each panel is one of ZooterCore's
+/// packed B panels `[k][16]`; C is row-major with stride `ldc`. The accumulators start from the stored C
 /// (`accumulate`, K blocks after the first), else from `bias` (already offset to the tile's first
 /// column) or zero, so each element is one FMA chain across K blocks, as in the 256-bit kernel:
 /// the two widths give the same bits. A `residual` (row stride `residualStride`) is added before
@@ -17,7 +18,7 @@ public enum AVX512MicroKernel {
     /// (6 rows × 2 panels), 2 panel loads and 6 broadcasts per 12 FMAs.
     @inline(never)
     public static func accumulate6x32(
-        rows: Int, a: UnsafePointer<Float>, panel0: UnsafePointer<Float>, panel1: UnsafePointer<Float>,
+        rows: Int, a: UnsafePointer<Float>, lda: Int, panel0: UnsafePointer<Float>, panel1: UnsafePointer<Float>,
         k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
         bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, residualStride: Int
     ) {
@@ -41,26 +42,25 @@ public enum AVX512MicroKernel {
             (c10, c11, c20, c21, c30, c31) = (c00, c01, c00, c01, c00, c01)
             (c40, c41, c50, c51) = (c00, c01, c00, c01)
         }
+        let (a0, a1, a2, a3, a4, a5) = rowPointers(a, lda: lda, rows: rows)
         var b0p = UnsafeRawPointer(panel0), b1p = UnsafeRawPointer(panel1)
-        var ap = a
-        for _ in 0..<k {
+        for p in 0..<k {
             let b0 = b0p.loadUnaligned(as: SIMD16<Float>.self)
             let b1 = b1p.loadUnaligned(as: SIMD16<Float>.self)
-            var s = SIMD16<Float>(repeating: ap[0])
+            var s = SIMD16<Float>(repeating: a0[p])
             c00 = c00.addingProduct(s, b0); c01 = c01.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: ap[1])
+            s = SIMD16<Float>(repeating: a1[p])
             c10 = c10.addingProduct(s, b0); c11 = c11.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: ap[2])
+            s = SIMD16<Float>(repeating: a2[p])
             c20 = c20.addingProduct(s, b0); c21 = c21.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: ap[3])
+            s = SIMD16<Float>(repeating: a3[p])
             c30 = c30.addingProduct(s, b0); c31 = c31.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: ap[4])
+            s = SIMD16<Float>(repeating: a4[p])
             c40 = c40.addingProduct(s, b0); c41 = c41.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: ap[5])
+            s = SIMD16<Float>(repeating: a5[p])
             c50 = c50.addingProduct(s, b0); c51 = c51.addingProduct(s, b1)
             b0p += 64
             b1p += 64
-            ap += 6
         }
         store(c00, c01, row: 0, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
         store(c10, c11, row: 1, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
@@ -73,7 +73,7 @@ public enum AVX512MicroKernel {
     /// `C[0..<rows][0..<16] (+)= A_tile · panel` (a single full panel, e.g. an odd last one).
     @inline(never)
     public static func accumulate6x16(
-        rows: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>,
+        rows: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>,
         k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
         bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, residualStride: Int
     ) {
@@ -88,18 +88,17 @@ public enum AVX512MicroKernel {
             c0 = UnsafeRawPointer(bias).loadUnaligned(as: SIMD16<Float>.self)
             (c1, c2, c3, c4, c5) = (c0, c0, c0, c0, c0)
         }
+        let (a0, a1, a2, a3, a4, a5) = rowPointers(a, lda: lda, rows: rows)
         var bp = UnsafeRawPointer(panel)
-        var ap = a
-        for _ in 0..<k {
+        for p in 0..<k {
             let b = bp.loadUnaligned(as: SIMD16<Float>.self)
-            c0 = c0.addingProduct(SIMD16<Float>(repeating: ap[0]), b)
-            c1 = c1.addingProduct(SIMD16<Float>(repeating: ap[1]), b)
-            c2 = c2.addingProduct(SIMD16<Float>(repeating: ap[2]), b)
-            c3 = c3.addingProduct(SIMD16<Float>(repeating: ap[3]), b)
-            c4 = c4.addingProduct(SIMD16<Float>(repeating: ap[4]), b)
-            c5 = c5.addingProduct(SIMD16<Float>(repeating: ap[5]), b)
+            c0 = c0.addingProduct(SIMD16<Float>(repeating: a0[p]), b)
+            c1 = c1.addingProduct(SIMD16<Float>(repeating: a1[p]), b)
+            c2 = c2.addingProduct(SIMD16<Float>(repeating: a2[p]), b)
+            c3 = c3.addingProduct(SIMD16<Float>(repeating: a3[p]), b)
+            c4 = c4.addingProduct(SIMD16<Float>(repeating: a4[p]), b)
+            c5 = c5.addingProduct(SIMD16<Float>(repeating: a5[p]), b)
             bp += 64
-            ap += 6
         }
         store(c0, row: 0, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
         store(c1, row: 1, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
@@ -107,6 +106,18 @@ public enum AVX512MicroKernel {
         store(c3, row: 3, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
         store(c4, row: 4, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
         store(c5, row: 5, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+    }
+
+    /// The six rows' pointers; rows past the valid ones repeat the last valid row (computed on,
+    /// never stored), so nothing past A is read.
+    @inline(__always)
+    private static func rowPointers(_ a: UnsafePointer<Float>, lda: Int, rows: Int) -> (
+        UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+        UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>
+    ) {
+        let last = rows - 1
+        return (a, a + min(1, last) * lda, a + min(2, last) * lda,
+                a + min(3, last) * lda, a + min(4, last) * lda, a + min(5, last) * lda)
     }
 
     /// 16 columns of row `row` as stored in C (zeros past the valid rows).

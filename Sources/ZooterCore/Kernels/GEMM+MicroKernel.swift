@@ -140,12 +140,12 @@ extension GEMM {
 }
 
 extension GEMM {
-    /// A 6-row tile over `panels` (1 or 2) full panels on the 512-bit kernel, which starts from C
-    /// or the bias and adds the residual itself; only GELU (and a residual after it) is applied
-    /// here, on the stored tile. Only called at `VectorWidth.avx512`, i.e. after the CPU check.
+    /// A 6-row tile (rows of A in place, stride `lda`) over `panels` (1 or 2) full panels on the
+    /// 512-bit kernel, which starts from C or the bias and adds the residual itself; only GELU (and
+    /// a residual after it) is applied here, on the stored tile. Only called at `VectorWidth.avx512`, i.e. after the CPU check.
     @inline(__always)
     static func wideTile(
-        rows: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Float>, panelStride: Int, panels: Int,
+        rows: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, panelStride: Int, panels: Int,
         k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, bias: UnsafePointer<Float>?,
         epilogue: Epilogue, columnOffset: Int
     ) {
@@ -153,11 +153,11 @@ extension GEMM {
         let residual = epilogue.gelu ? nil : epilogue.residual.map { $0 + columnOffset }
         if panels == 2 {
             AVX512MicroKernel.accumulate6x32(
-                rows: rows, a: a, panel0: panel, panel1: panel + panelStride, k: k, c: c, ldc: ldc,
+                rows: rows, a: a, lda: lda, panel0: panel, panel1: panel + panelStride, k: k, c: c, ldc: ldc,
                 accumulate: accumulate, bias: tileBias, residual: residual, residualStride: epilogue.residualStride)
         } else {
             AVX512MicroKernel.accumulate6x16(
-                rows: rows, a: a, panel: panel, k: k, c: c, ldc: ldc,
+                rows: rows, a: a, lda: lda, panel: panel, k: k, c: c, ldc: ldc,
                 accumulate: accumulate, bias: tileBias, residual: residual, residualStride: epilogue.residualStride)
         }
         guard epilogue.gelu else { return }

@@ -10,8 +10,8 @@
 /// follow the last one.
 ///
 /// At `VectorWidth.avx512` pairs of full panels (a single full panel at the end) go to the 512-bit
-/// micro-kernel in `ZooterKernelsAVX512`, which starts from C or the bias and adds the residual
-/// itself; GELU runs on the stored tile through the same `finishRow` as the 256-bit kernel.
+/// micro-kernel in `ZooterKernelsAVX512`, which reads A in place (no packing), starts from C or
+/// the bias and adds the residual itself; GELU runs on the stored tile through the same `finishRow` as the 256-bit kernel.
 /// Partial panels always take the 256-bit kernel. Both widths give the same bits.
 enum GEMM {
     static let microRows = 6
@@ -32,6 +32,9 @@ enum GEMM {
         let width = PackedMatrix.panelWidth
         let panelStride = k * width
         let kc = min(k, depthBlock(vectorWidth))
+        // The 512-bit kernel reads A in place; A is packed only for the 256-bit kernel, which at
+        // 512 bits still takes a partial last panel.
+        let packsA = vectorWidth == .avx2 || (n % width != 0 && panels.upperBound * width > n)
         let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, rowBlock * kc))
         defer { packed.deallocate() }
         var kStart = 0
@@ -41,7 +44,9 @@ enum GEMM {
             var rowStart = 0
             while rowStart < m {
                 let rowEnd = min(m, rowStart + rowBlock)
-                packTiles(a: a + rowStart * lda + kStart, lda: lda, rows: rowEnd - rowStart, k: kLength, into: packed)
+                if packsA {
+                    packTiles(a: a + rowStart * lda + kStart, lda: lda, rows: rowEnd - rowStart, k: kLength, into: packed)
+                }
                 var panel = panels.lowerBound
                 while panel < panels.upperBound {
                     let column = panel * width
@@ -58,7 +63,7 @@ enum GEMM {
                         let bias = isFirst ? epilogue.bias : nil
                         if widePanels > 0 {
                             wideTile(
-                                rows: rows, a: tile, panel: panelSlice, panelStride: panelStride, panels: widePanels,
+                                rows: rows, a: a + row * lda + kStart, lda: lda, panel: panelSlice, panelStride: panelStride, panels: widePanels,
                                 k: kLength, c: c + row * ldc + column, ldc: ldc, accumulate: !isFirst, bias: bias,
                                 epilogue: tileEpilogue, columnOffset: column)
                         } else {
