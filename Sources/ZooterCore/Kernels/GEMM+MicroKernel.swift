@@ -1,6 +1,6 @@
 import ZooterKernelsAVX512
 
-/// The 6 × 16 register-blocked micro-kernel.
+/// The 6 × 16 register-blocked micro-kernel (256 bits; the 512-bit one is `AVX512MicroKernel`).
 ///
 /// 12 SIMD8 accumulators (6 rows × 2 halves of a 16-column panel) + 2 panel loads + 1 broadcast =
 /// 15 of the 16 AVX2 ymm registers. Each `k` step issues 12 FMAs (`addingProduct` lowers to
@@ -142,7 +142,8 @@ extension GEMM {
 extension GEMM {
     /// A 6-row tile (rows of A in place, stride `lda`) over `panels` (1 or 2) full panels on the
     /// 512-bit kernel, which starts from C or the bias and adds the residual itself; only GELU (and
-    /// a residual after it) is applied here, on the stored tile. Only called at `VectorWidth.avx512`, i.e. after the CPU check.
+    /// a residual after it) is applied here, on the stored tile. Only called at
+    /// `VectorWidth.avx512`, i.e. after the CPU check.
     @inline(__always)
     static func wideTile(
         rows: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, panelStride: Int, panels: Int,
@@ -165,8 +166,8 @@ extension GEMM {
             let args = (rows, c + 16 * half, ldc, 16, epilogue, columnOffset + 16 * half)
             for row in 0..<rows {
                 let d = UnsafeRawPointer(c + row * ldc + 16 * half)
-                finishRow(d.loadUnaligned(as: SIMD8<Float>.self), d.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),
-                          row: row, args)
+                let (x0, x1) = (d.loadUnaligned(as: SIMD8<Float>.self), d.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
+                finishRow(x0, x1, row: row, args)
             }
         }
     }

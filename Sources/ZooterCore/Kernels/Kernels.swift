@@ -127,11 +127,10 @@ enum Kernels {
 
 /// Splits a GEMM's output into blocks: row chunks × groups of 16-column panels. Single-thread
 /// calls get one block. Otherwise about 4 blocks per thread, so dynamic claiming can balance a busy
-/// machine. Rows are split first: every block packs its own A rows, so splitting the columns
-/// instead would pack the same rows once per column group (with 3 panels per group, as many
-/// cycles packing as multiplying at 512 bits). Column groups make up the count only for short
-/// inputs (a batch of one), and hold whole pairs of panels, which the 512-bit kernel takes
-/// together.
+/// machine. Rows are split first: every block packs (at 256 bits) or streams its own A rows, so
+/// splitting the columns instead would pack or stream the same rows once per column group.
+/// Column groups make up the count only for short inputs (a batch of one), and hold whole pairs
+/// of panels, which the 512-bit kernel takes together.
 struct TaskGrid {
     let rowChunks: Int
     let panelGroups: Int
@@ -148,7 +147,7 @@ struct TaskGrid {
         }
         let target = 4 * threads
         let rowTiles = (rows + GEMM.microRows - 1) / GEMM.microRows
-        // At least 8 row tiles (48 rows) per chunk, so a chunk's packed A is reused enough.
+        // At least 8 row tiles (48 rows) per chunk, so a chunk's A rows are reused enough.
         rowChunks = max(1, min(target, rowTiles / 8))
         let pairs = (panels + 1) / 2
         panelGroups = max(1, min(pairs, (target + rowChunks - 1) / rowChunks))

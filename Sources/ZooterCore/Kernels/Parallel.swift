@@ -4,10 +4,11 @@ import Synchronization
 /// Work distribution across worker threads.
 ///
 /// ZooterCore is synchronous: compute runs on the caller and `SpinningWorkerPool` helpers (or
-/// `DispatchQueue.concurrentPerform` workers when those are taken; the caller blocks until all finish), never on an async executor (the services decide scheduling:
-/// they run it on their compute pools). Work is cut into more tasks than threads and claimed dynamically from a
-/// shared counter, so a worker descheduled on a busy 2-core machine does not leave the other idle
-/// at a static split point.
+/// `DispatchQueue.concurrentPerform` workers when those are taken), and the caller blocks until all
+/// finish; never on an async executor (the services decide scheduling: they run it on their
+/// compute pools). Work is cut into more tasks than threads and claimed dynamically from a shared
+/// counter, so a worker descheduled on a busy 2-core machine does not leave the other idle at a
+/// static split point.
 enum Parallel {
     /// Runs `body(task)` for every task in `0..<count` on at most `threads` workers. With one
     /// worker the tasks run inline on the calling thread, in order.
@@ -56,8 +57,8 @@ private final class TaskCounter: Sendable {
 /// `@unchecked Sendable` justification: `concurrentPerform` and `SpinningWorkerPool.run` are
 /// synchronous — each returns only after every worker finished — so the body never outlives the
 /// `forEachTask` call, and every caller in Kernels/ gives each task a disjoint output region
-/// (row × column-panel blocks, rows, or (sequence, head) pairs) while inputs are only read. The captured buffer pointers are therefore
-/// never raced on.
+/// (row × column-panel blocks, rows, or (sequence, head) pairs) while inputs are only read. The
+/// captured buffer pointers are therefore never raced on.
 private struct WorkerBody: @unchecked Sendable {
     let run: (() -> Int?) -> Void
 }

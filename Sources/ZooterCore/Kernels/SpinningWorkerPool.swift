@@ -13,6 +13,10 @@ import Synchronization
 /// that has not started: when the caller runs out of tasks it closes the region, and a helper that
 /// wakes later finds nothing to join. One region at a time: a second concurrent caller (evaluation
 /// folds, two router batches) gets `false` from `run` and uses `concurrentPerform` instead.
+///
+/// `@unchecked Sendable`: all shared state is atomic or behind `wakeUp`, except `body`, which the
+/// caller writes before opening the region's slots and clears after the last helper that claimed a
+/// slot has left (`running` back to 0), and helpers read only after claiming a slot.
 final class SpinningWorkerPool: @unchecked Sendable {
     /// One helper per core beyond the caller's.
     static let shared = SpinningWorkerPool(helpers: max(0, ProcessInfo.processInfo.activeProcessorCount - 1))
@@ -45,7 +49,8 @@ final class SpinningWorkerPool: @unchecked Sendable {
     /// Runs `body` on the calling thread and on up to `extraWorkers` helpers, returning after all
     /// of them are done; `false` (nothing run) when the pool is in use or too small.
     func run(extraWorkers: Int, _ body: () -> Void) -> Bool {
-        guard extraWorkers <= helpers, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+        guard extraWorkers <= helpers,
+              busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else { return false }
         withoutActuallyEscaping(body) { escapable in
             self.body = escapable
