@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The vector width the GEMM micro-kernels run at, chosen once per process from the CPU.
 ///
