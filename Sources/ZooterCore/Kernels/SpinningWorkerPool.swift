@@ -40,8 +40,11 @@ final class SpinningWorkerPool: @unchecked Sendable {
     private init(helpers: Int) {
         self.helpers = helpers
         for _ in 0..<helpers {
-            let thread = Thread { [unowned self] in self.helperLoop() }
-            thread.name = "zooter-kernels"
+            // Named from inside: on Linux that is what reaches the kernel (top -H, perf, gdb).
+            let thread = Thread { [unowned self] in
+                Thread.current.name = "zooter-kernels"
+                self.helperLoop()
+            }
             thread.start()
         }
     }
