@@ -3,10 +3,14 @@ import NIOPosix
 public import ZooterCore
 
 extension EncoderOptions {
-    /// Loads the encoder these options name, logging its identity and load time.
+    /// Loads the encoder these options name, logging its identity, load time, threads and the
+    /// vector width its kernels run at on this CPU (`ZOOTER_KERNELS=avx2` forces 256 bits).
     public func loadEncoder(logger: Logger) throws -> TextEncoder {
         let encoder = try TextEncoder(modelDirectory: resolvedModelDirectory, threads: threads)
-        logger.info("encoder loaded", metadata: ["encoder": "\(encoder.identity)", "seconds": "\(encoder.loadSeconds)"])
+        logger.info("encoder loaded", metadata: [
+            "encoder": "\(encoder.identity)", "seconds": "\(encoder.loadSeconds)",
+            "threads": "\(threads)", "kernels": "\(VectorWidth.active.rawValue)",
+        ])
         return encoder
     }
 

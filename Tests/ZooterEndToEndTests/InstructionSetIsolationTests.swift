@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZooterCore
 import ZooterTestSupport
 
 /// One binary for every x86-64 host with AVX2 + FMA: AVX-512 instructions may appear only in the
@@ -53,5 +54,24 @@ struct InstructionSetIsolationTests {
         let stray = try await Self.avx512Lines(rest)
         #expect(stray.isEmpty, "AVX-512 outside ZooterKernelsAVX512:\n\(stray.prefix(20).joined(separator: "\n"))")
         #endif
+    }
+
+    /// A service says at start which width its kernels run at, and `ZOOTER_KERNELS=avx2` forces
+    /// the 256-bit path in the real process.
+    @Test func servicesLogTheKernelWidthAndHonourTheOverride() async throws {
+        let inherited = ProcessInfo.processInfo.environment
+        for (environment, expected) in [
+            (inherited, VectorWidth.active.rawValue),
+            (inherited.merging(["ZOOTER_KERNELS": "avx2"]) { $1 }, "avx2"),
+        ] {
+            let tagger = try ChildProcess(
+                path: ChildProcess.binDirectory.appendingPathComponent("zooter-tagger"), ["--port", "0"],
+                name: "zooter-tagger", currentDirectory: ChildProcess.root, environment: environment)
+            let line = try await tagger.line(matching: "kernels=avx[0-9]+")
+            #expect(line == "kernels=\(expected)")
+            _ = try await tagger.port()  // serving, so SIGTERM is a graceful stop
+            tagger.kill(SIGTERM)
+            #expect(await tagger.wait() == 0, "the tagger exits 0 on SIGTERM")
+        }
     }
 }
