@@ -109,10 +109,21 @@ final class SpinningWorkerPool: @unchecked Sendable {
         return false
     }
 
+    /// Blocks until every helper is parked (returns at once without helpers). For tests of the
+    /// wake-up path: the next region then has to wake them.
+    func waitUntilAllParked() {
+        wakeUp.lock()
+        while sleepers.load(ordering: .sequentiallyConsistent) < helpers { wakeUp.wait() }
+        wakeUp.unlock()
+    }
+
     /// Sleeps until a region newer than `seen` is published.
     private func park(unlessPast seen: Int) {
         wakeUp.lock()
         sleepers.add(1, ordering: .sequentiallyConsistent)
+        // Tells `waitUntilAllParked` (parking is rare: once per idle spell per helper; any other
+        // parked helper woken by it re-checks the generation and waits again).
+        wakeUp.broadcast()
         while generation.load(ordering: .sequentiallyConsistent) == seen { wakeUp.wait() }
         sleepers.subtract(1, ordering: .sequentiallyConsistent)
         wakeUp.unlock()

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import Synchronization
 import Testing
 @testable import ZooterCore
@@ -26,8 +25,9 @@ struct ParallelTests {
 
     @Test func regionsAfterTheHelpersParkedStillComplete() {
         for _ in 0..<5 {
-            // Longer than the spin window: the helpers are asleep when the next region starts.
-            Thread.sleep(forTimeInterval: 0.002)
+            // The helpers are asleep when the next region starts (other suites may wake them in
+            // between; the count must be right either way).
+            SpinningWorkerPool.shared.waitUntilAllParked()
             #expect(Self.runCounts(64, threads: 2) == Array(repeating: 1, count: 64))
         }
     }
