@@ -78,8 +78,9 @@ let package = Package(
         .target(name: "ZooterWire", dependencies: ["CProtobufC", "ZooterProtoC"]),
 
         // MARK: Core (tokenizer, safetensors, SIMD encoder, labels, KL loss, heads, AdamW, evaluation)
-        .target(name: "ZooterKernelsAVX512", swiftSettings: avx512Settings),
-        .target(name: "ZooterCore", dependencies: ["ZooterKernelsAVX512"]),
+        .target(name: "ZooterVectorMath"),
+        .target(name: "ZooterKernelsAVX512", dependencies: ["ZooterVectorMath"], swiftSettings: avx512Settings),
+        .target(name: "ZooterCore", dependencies: ["ZooterVectorMath", "ZooterKernelsAVX512"]),
 
         // MARK: Transport
         .target(
@@ -146,7 +147,7 @@ let package = Package(
         .target(name: "ZooterTestSupport", path: "Tests/ZooterTestSupport"),
         .testTarget(name: "ZooterHTTP2Tests", dependencies: ["ZooterHTTP2"]),
         .testTarget(name: "ZooterWireTests", dependencies: ["ZooterWire", "ZooterTestSupport"]),
-        .testTarget(name: "ZooterCoreTests", dependencies: ["ZooterCore"]),
+        .testTarget(name: "ZooterCoreTests", dependencies: ["ZooterCore", "ZooterVectorMath"]),
         .testTarget(name: "ZooterGatewayTests", dependencies: ["ZooterGateway", "ZooterExchangeLog", "ZooterTestSupport", "ZooterCore", "ZooterServiceKit", "ZooterRPC",
                                                                 .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(

@@ -1,3 +1,5 @@
+import ZooterVectorMath
+
 /// The GEMM micro-kernel at 512-bit width: `SIMD16<Float>` accumulators, one zmm register each.
 ///
 /// This module is compiled with AVX-512F enabled (Package.swift) and the rest of the package is
@@ -11,8 +13,9 @@
 /// packed B panels `[k][16]`; C is row-major with stride `ldc`. The accumulators start from the stored C
 /// (`accumulate`, K blocks after the first), else from `bias` (already offset to the tile's first
 /// column) or zero, so each element is one FMA chain across K blocks, as in the 256-bit kernel:
-/// the two widths give the same bits. A `residual` (row stride `residualStride`) is added before
-/// the store; GELU, which comes between the two, stays in ZooterCore (it passes no residual then).
+/// the two widths give the same bits. Then, before the store, exact GELU (`gelu`; the same
+/// `VectorMath.gelu` as the 256-bit kernel, compiled here at 16 lanes) and a `residual` (row stride
+/// `residualStride`), in that order.
 public enum AVX512MicroKernel {
     /// `C[0..<rows][0..<32] (+)= A_tile · [panel0 | panel1]` over `k` steps: 12 zmm accumulators
     /// (6 rows × 2 panels), 2 panel loads and 6 broadcasts per 12 FMAs.
@@ -20,7 +23,7 @@ public enum AVX512MicroKernel {
     public static func accumulate6x32(
         rows: Int, a: UnsafePointer<Float>, lda: Int, panel0: UnsafePointer<Float>, panel1: UnsafePointer<Float>,
         k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
-        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, residualStride: Int
+        bias: UnsafePointer<Float>?, gelu: Bool, residual: UnsafePointer<Float>?, residualStride: Int
     ) {
         var c00 = SIMD16<Float>(), c01 = SIMD16<Float>()
         var c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
@@ -62,12 +65,12 @@ public enum AVX512MicroKernel {
             b0p += 64
             b1p += 64
         }
-        store(c00, c01, row: 0, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
-        store(c10, c11, row: 1, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
-        store(c20, c21, row: 2, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
-        store(c30, c31, row: 3, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
-        store(c40, c41, row: 4, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
-        store(c50, c51, row: 5, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+        store(c00, c01, row: 0, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        store(c10, c11, row: 1, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        store(c20, c21, row: 2, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        store(c30, c31, row: 3, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        store(c40, c41, row: 4, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        store(c50, c51, row: 5, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
     }
 
     /// `C[0..<rows][0..<16] (+)= A_tile · panel` (a single full panel, e.g. an odd last one).
@@ -75,7 +78,7 @@ public enum AVX512MicroKernel {
     public static func accumulate6x16(
         rows: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>,
         k: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
-        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, residualStride: Int
+        bias: UnsafePointer<Float>?, gelu: Bool, residual: UnsafePointer<Float>?, residualStride: Int
     ) {
         var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
         var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
@@ -100,12 +103,12 @@ public enum AVX512MicroKernel {
             c5 = c5.addingProduct(SIMD16<Float>(repeating: a5[p]), b)
             bp += 64
         }
-        store(c0, row: 0, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
-        store(c1, row: 1, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
-        store(c2, row: 2, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
-        store(c3, row: 3, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
-        store(c4, row: 4, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
-        store(c5, row: 5, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
+        store(c0, row: 0, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        store(c1, row: 1, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        store(c2, row: 2, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        store(c3, row: 3, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        store(c4, row: 4, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        store(c5, row: 5, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
     }
 
     /// The six rows' pointers; rows past the valid ones repeat the last valid row (computed on,
@@ -126,24 +129,26 @@ public enum AVX512MicroKernel {
         row < rows ? UnsafeRawPointer(c + row * ldc).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
     }
 
-    /// Stores 32 columns of row `row` (plus the residual's), if it is one of the valid `rows`.
+    /// Stores 32 columns of row `row` (see the 16-column `store`), if it is one of the valid `rows`.
     @inline(__always)
     private static func store(
         _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-        residual: UnsafePointer<Float>?, residualStride: Int
+        gelu: Bool, residual: UnsafePointer<Float>?, residualStride: Int
     ) {
-        store(x0, row: row, rows: rows, c: c, ldc: ldc, residual: residual, residualStride: residualStride)
-        store(x1, row: row, rows: rows, c: c + 16, ldc: ldc, residual: residual.map { $0 + 16 }, residualStride: residualStride)
+        store(x0, row: row, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        store(x1, row: row, rows: rows, c: c + 16, ldc: ldc, gelu: gelu, residual: residual.map { $0 + 16 },
+              residualStride: residualStride)
     }
 
-    /// Stores 16 columns of row `row` (plus the residual's), if it is one of the valid `rows`.
+    /// Stores 16 columns of row `row` (GELU'd if `gelu`, plus the residual's), if it is one of the
+    /// valid `rows`.
     @inline(__always)
     private static func store(
         _ x: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-        residual: UnsafePointer<Float>?, residualStride: Int
+        gelu: Bool, residual: UnsafePointer<Float>?, residualStride: Int
     ) {
         guard row < rows else { return }
-        var y = x
+        var y = gelu ? VectorMath.gelu(x) : x
         if let residual {
             y += UnsafeRawPointer(residual + row * residualStride).loadUnaligned(as: SIMD16<Float>.self)
         }

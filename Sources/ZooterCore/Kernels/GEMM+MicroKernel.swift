@@ -1,4 +1,5 @@
 import ZooterKernelsAVX512
+import ZooterVectorMath
 
 /// The 6 × 16 register-blocked micro-kernel (256 bits; the 512-bit one is `AVX512MicroKernel`).
 ///
@@ -141,9 +142,8 @@ extension GEMM {
 
 extension GEMM {
     /// A 6-row tile (rows of A in place, stride `lda`) over `panels` (1 or 2) full panels on the
-    /// 512-bit kernel, which starts from C or the bias and adds the residual itself; only GELU (and
-    /// a residual after it) is applied here, on the stored tile. Only called at
-    /// `VectorWidth.avx512`, i.e. after the CPU check.
+    /// 512-bit kernel, which starts from C or the bias and applies GELU and the residual itself.
+    /// Only called at `VectorWidth.avx512`, i.e. after the CPU check.
     @inline(__always)
     static func wideTile(
         rows: Int, a: UnsafePointer<Float>, lda: Int, panel: UnsafePointer<Float>, panelStride: Int, panels: Int,
@@ -151,24 +151,17 @@ extension GEMM {
         epilogue: Epilogue, columnOffset: Int
     ) {
         let tileBias = bias.map { $0 + columnOffset }
-        let residual = epilogue.gelu ? nil : epilogue.residual.map { $0 + columnOffset }
+        let residual = epilogue.residual.map { $0 + columnOffset }
         if panels == 2 {
             AVX512MicroKernel.accumulate6x32(
                 rows: rows, a: a, lda: lda, panel0: panel, panel1: panel + panelStride, k: k, c: c, ldc: ldc,
-                accumulate: accumulate, bias: tileBias, residual: residual, residualStride: epilogue.residualStride)
+                accumulate: accumulate, bias: tileBias, gelu: epilogue.gelu, residual: residual,
+                residualStride: epilogue.residualStride)
         } else {
             AVX512MicroKernel.accumulate6x16(
                 rows: rows, a: a, lda: lda, panel: panel, k: k, c: c, ldc: ldc,
-                accumulate: accumulate, bias: tileBias, residual: residual, residualStride: epilogue.residualStride)
-        }
-        guard epilogue.gelu else { return }
-        for half in 0..<panels {
-            let args = (rows, c + 16 * half, ldc, 16, epilogue, columnOffset + 16 * half)
-            for row in 0..<rows {
-                let d = UnsafeRawPointer(c + row * ldc + 16 * half)
-                let (x0, x1) = (d.loadUnaligned(as: SIMD8<Float>.self), d.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
-                finishRow(x0, x1, row: row, args)
-            }
+                accumulate: accumulate, bias: tileBias, gelu: epilogue.gelu, residual: residual,
+                residualStride: epilogue.residualStride)
         }
     }
 }

@@ -1,3 +1,5 @@
+import ZooterVectorMath
+
 /// Row-wise kernels on raw rows: LayerNorm, masked softmax, sums. Serial; callers parallelise
 /// over rows.
 enum RowKernels {

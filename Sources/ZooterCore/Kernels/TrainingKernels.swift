@@ -1,3 +1,5 @@
+import ZooterVectorMath
+
 /// Element- and row-wise kernels of the encoder's backward pass (the GEMMs are `Kernels.linear`'s,
 /// attention is `AttentionTrainingKernel`'s). Arrays in, arrays out; rows are split across
 /// workers, and every sum over rows (bias and LayerNorm parameter gradients) runs serially in row

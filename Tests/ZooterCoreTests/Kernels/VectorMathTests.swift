@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ZooterCore
+import ZooterVectorMath
 
 /// Elementary functions vs Double libm. Gates: exp relative ≤ 3e-7 on [-87, 88]; erf relative
 /// ≤ 1e-6 on [-10, 10]; GELU relative ≤ 1e-6 where |GELU| > 1e-30 (absolute below).
