@@ -53,13 +53,7 @@ enum AttentionKernel {
                         for p in 0..<d { dst[p * width] = 0 }
                     }
                 }
-                // V as B (depth t, columns d): panel c/16, row p, lane c%16 = V[p][c].
-                for p in 0..<t {
-                    let src = v + p * qkvStride
-                    for c in 0..<(valuePanels * width) {
-                        pv[(c / width) * t * width + p * width + c % width] = c < d ? src[c] : 0
-                    }
-                }
+                packValues(v, stride: qkvStride, tokens: t, headDim: d, into: pv)
                 GEMM.multiply(
                     m: t, a: q, lda: qkvStride, b: pk, depth: d, columns: t,
                     panels: 0..<(rowPitch / width), c: s, ldc: rowPitch, epilogue: .init())
@@ -73,6 +67,35 @@ enum AttentionKernel {
             }
         }
         }
+        }
+    }
+
+    /// V (`tokens` rows of `headDim` values, row stride `stride`) as B panels (depth `tokens`,
+    /// columns `headDim`): panel c/16, row p, lane c%16 = V[p][c], zero past `headDim`. A full
+    /// panel row is a plain 16-float copy (two vector moves); this ran element by element with
+    /// index arithmetic before, and was most of the attention's own time.
+    @inline(__always)
+    static func packValues(
+        _ v: UnsafePointer<Float>, stride: Int, tokens t: Int, headDim d: Int, into pv: UnsafeMutablePointer<Float>
+    ) {
+        let width = PackedMatrix.panelWidth
+        let fullPanels = d / width
+        for p in 0..<t {
+            let src = UnsafeRawPointer(v + p * stride)
+            for panel in 0..<fullPanels {
+                let dst = UnsafeMutableRawPointer(pv + panel * t * width + p * width)
+                let offset = panel * width * MemoryLayout<Float>.stride
+                dst.storeBytes(of: src.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                dst.storeBytes(of: src.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self),
+                               toByteOffset: 32, as: SIMD8<Float>.self)
+            }
+            if fullPanels * width < d {
+                let dst = pv + fullPanels * t * width + p * width
+                for lane in 0..<width {
+                    let c = fullPanels * width + lane
+                    dst[lane] = c < d ? v[p * stride + c] : 0
+                }
+            }
         }
     }
 }
