@@ -3,9 +3,10 @@
 /// Input: a packed batch (`PackedBatch`); output `[tokens][H]` row-major, tokens of all
 /// sequences back to back with no padding. Positions restart at 0 for every sequence.
 enum Embeddings {
-    static func forward(_ batch: PackedBatch, weights: BertWeights, threads: Int) -> [Float] {
+    /// Writes rows `0..<batch.tokenCount` of `hidden` (which may be longer).
+    static func forward(_ batch: PackedBatch, weights: BertWeights, threads: Int, into hidden: inout [Float]) {
         let h = weights.configuration.hiddenSize
-        var hidden = [Float](repeating: 0, count: batch.tokenCount * h)
+        precondition(hidden.count >= batch.tokenCount * h, "embeddings: buffer too small")
         for (sequence, range) in zip(batch.sequences, batch.ranges) {
             for (position, id) in sequence.enumerated() {
                 let row = (range.lowerBound + position) * h
@@ -20,7 +21,6 @@ enum Embeddings {
             &hidden, rows: batch.tokenCount, columns: h, gamma: weights.embeddingNorm.gamma,
             beta: weights.embeddingNorm.beta, epsilon: Float(weights.configuration.layerNormEpsilon),
             threads: threads)
-        return hidden
     }
 }
 

@@ -48,9 +48,12 @@ extension TextEncoder {
                 tokens += tokenIDs[end].count
                 end += 1
             }
-            BertEncoder.embed(
-                PackedBatch(Array(tokenIDs[first..<end])), weights: weights, threads: threads,
-                into: &output.values, firstRow: first)
+            let batch = PackedBatch(Array(tokenIDs[first..<end]))
+            workspaces.withWorkspace(tokens: batch.tokenCount, configuration: weights.configuration) { workspace in
+                BertEncoder.embed(
+                    batch, weights: weights, threads: threads, workspace: &workspace,
+                    into: &output.values, firstRow: first)
+            }
             first = end
         }
         return output
@@ -75,8 +78,10 @@ extension TextEncoder {
     /// embedding output, k = layer k). Testing hook for `layers.f32`.
     func layerHiddenStates(tokenIDs: [Int32]) -> [[Float]] {
         var states: [[Float]] = []
-        _ = BertEncoder.hiddenStates(PackedBatch([tokenIDs]), weights: weights, threads: threads) { _, hidden in
-            states.append(hidden)
+        let batch = PackedBatch([tokenIDs])
+        var workspace = EncoderLayer.Workspace(tokens: batch.tokenCount, configuration: weights.configuration)
+        BertEncoder.forward(batch, weights: weights, threads: threads, workspace: &workspace) { _, hidden in
+            states.append(Array(hidden))
         }
         return states
     }

@@ -18,8 +18,12 @@ extension TextEncoder {
                 end += 1
             }
             let batch = PackedBatch(Array(tokenIDs[first..<end]))
-            let hidden = BertEncoder.hiddenStates(batch, weights: weights, threads: threads, layers: layers)
-            for range in batch.ranges { states.append(Array(hidden[(range.lowerBound * h)..<(range.upperBound * h)])) }
+            workspaces.withWorkspace(tokens: batch.tokenCount, configuration: weights.configuration) { workspace in
+                BertEncoder.forward(batch, weights: weights, threads: threads, layers: layers, workspace: &workspace)
+                for range in batch.ranges {
+                    states.append(Array(workspace.hidden[(range.lowerBound * h)..<(range.upperBound * h)]))
+                }
+            }
             first = end
         }
         return states

@@ -17,6 +17,9 @@ public final class TextEncoder: Sendable {
     /// Sequences are processed in groups of at most this many tokens, bounding activation memory
     /// (≈ 15 KB per token for MiniLM) while keeping GEMMs large.
     let tokenBudget = 2048
+    /// Activation buffers between calls: one per concurrent caller, up to two kept (~28 MB each
+    /// for MiniLM at the token budget).
+    let workspaces = WorkspacePool(limit: 2)
 
     let weights: BertWeights
     let tokenizer: BertTokenizer
