@@ -74,4 +74,32 @@ struct InstructionSetIsolationTests {
             #expect(await tagger.wait() == 0, "the tagger exits 0 on SIGTERM")
         }
     }
+
+    /// The whole encoder gives the same bits at both widths (GEMMs with GELU and residuals,
+    /// attention's softmax): `zooter-trainer embed` as a user runs it, with and without
+    /// `ZOOTER_KERNELS=avx2`, on texts whose lengths cover full and partial vectors and tiles.
+    @Test(.enabled(if: VectorWidth.hostSupportsAVX512, "needs an AVX-512 host (both widths)"))
+    func embeddingsAreBitIdenticalAtBothWidths() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zooter-widths-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let words = "route each request to the model that answers it best while keeping the cost low".split(separator: " ")
+        let texts = (1...40).map { n in (0..<(n * 3)).map { String(words[($0 * 7 + n) % words.count]) }.joined(separator: " ") }
+        let input = directory.appendingPathComponent("texts.jsonl")
+        let lines = try texts.map { String(decoding: try JSONEncoder().encode(["text": $0]), as: UTF8.self) }
+        try lines.joined(separator: "\n").appending("\n").write(to: input, atomically: true, encoding: .utf8)
+        var outputs: [Data] = []
+        for (name, extra) in [("widest", [String: String]()), ("avx2", ["ZOOTER_KERNELS": "avx2"])] {
+            let output = directory.appendingPathComponent("\(name).f32")
+            let trainer = try ChildProcess(
+                path: ChildProcess.binDirectory.appendingPathComponent("zooter-trainer"),
+                ["embed", "--input", input.path, "--output", output.path, "--batch", "40"],
+                name: "zooter-trainer", currentDirectory: ChildProcess.root,
+                environment: ProcessInfo.processInfo.environment.merging(extra) { $1 })
+            #expect(await trainer.wait() == 0, "embed (\(name)) exits 0")
+            outputs.append(try Data(contentsOf: output))
+        }
+        #expect(outputs[0].count == texts.count * 384 * 4)
+        #expect(outputs[0] == outputs[1], "512- and 256-bit embeddings differ")
+    }
 }

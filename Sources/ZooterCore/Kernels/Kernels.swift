@@ -66,11 +66,12 @@ enum Kernels {
 
     /// Softmax of `row[0..<validKeys] · scale` in place; entries past `validKeys` (masked keys)
     /// become exactly 0.
-    static func maskedSoftmax(_ row: inout [Float], validKeys: Int, scale: Float) {
+    static func maskedSoftmax(_ row: inout [Float], validKeys: Int, scale: Float, vectorWidth: VectorWidth = .active) {
         precondition(validKeys >= 1 && validKeys <= row.count, "maskedSoftmax: need 1...count valid keys")
         let count = row.count
         row.withUnsafeMutableBufferPointer { buffer in
-            RowKernels.maskedSoftmax(buffer.baseAddress!, count: count, validKeys: validKeys, scale: scale)
+            RowKernels.maskedSoftmax(
+                buffer.baseAddress!, count: count, validKeys: validKeys, scale: scale, vectorWidth: vectorWidth)
         }
     }
 

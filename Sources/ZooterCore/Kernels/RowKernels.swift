@@ -1,3 +1,4 @@
+import ZooterKernelsAVX512
 import ZooterVectorMath
 
 /// Row-wise kernels on raw rows: LayerNorm, masked softmax, sums. Serial; callers parallelise
@@ -40,9 +41,12 @@ enum RowKernels {
 
     /// In-place softmax of `row[0..<validKeys] · scale`; entries `validKeys..<count` (masked
     /// keys: padding or past the sequence) are set to exactly 0. Requires validKeys ≥ 1.
+    /// The exponentials run at `vectorWidth` (512 bits: `AVX512Exponentials`); both widths give
+    /// the same bits (same `exp` per lane, sums in the same order).
     @inline(__always)
     static func maskedSoftmax(
-        _ row: UnsafeMutablePointer<Float>, count: Int, validKeys: Int, scale: Float
+        _ row: UnsafeMutablePointer<Float>, count: Int, validKeys: Int, scale: Float,
+        vectorWidth: VectorWidth = .active
     ) {
         let vectorEnd = validKeys & ~7
         var maxima = SIMD8<Float>(repeating: -.infinity)
@@ -50,16 +54,17 @@ enum RowKernels {
         while i < vectorEnd { let v = load(row + i); maxima = maxima.replacing(with: v, where: v .> maxima); i += 8 }
         var maximum = maxima.max()
         while i < validKeys { maximum = max(maximum, row[i]); i += 1 }
-        let shift = SIMD8<Float>(repeating: -maximum * scale)
-        let scales = SIMD8<Float>(repeating: scale)
+        if vectorWidth == .avx512 {
+            AVX512Exponentials.exponentiate(row, count: vectorEnd, scale: scale, shift: -maximum * scale)
+        } else {
+            let shift = SIMD8<Float>(repeating: -maximum * scale)
+            let scales = SIMD8<Float>(repeating: scale)
+            i = 0
+            while i < vectorEnd { store(VectorMath.exp(shift.addingProduct(load(row + i), scales)), row + i); i += 8 }
+        }
         var sums = SIMD8<Float>()
         i = 0
-        while i < vectorEnd {
-            let e = VectorMath.exp(shift.addingProduct(load(row + i), scales))
-            store(e, row + i)
-            sums += e
-            i += 8
-        }
+        while i < vectorEnd { sums += load(row + i); i += 8 }
         var total = sums.sum()
         if i < validKeys {
             // Tail: evaluate a partial vector with masked lanes forced to −∞ → e = 0.

@@ -19,15 +19,21 @@ struct RowKernelsTests {
         }
     }
 
-    /// Masked softmax vs reference: probabilities within 1e-6, masked entries exactly 0.
-    @Test(arguments: [1, 5, 8, 9, 31, 256])
+    /// Masked softmax vs reference at every width the host runs: probabilities within 1e-6,
+    /// masked entries exactly 0, and the same bits at both widths.
+    @Test(arguments: [1, 5, 8, 9, 16, 24, 31, 33, 256])
     func maskedSoftmaxMatchesReference(valid: Int) {
         let count = valid + 7
         let row = TestSupport.randomFloats(count, seed: UInt64(valid)).map { $0 * 30 }
-        var ours = row
-        Kernels.maskedSoftmax(&ours, validKeys: valid, scale: 0.25)
         let expected = ReferenceKernels.softmax(row, scale: 0.25, keyMask: (0..<count).map { $0 < valid })
-        #expect(TestSupport.maxAbsDifference(ours, expected) <= 1e-6)
-        #expect(ours[valid...].allSatisfy { $0 == 0 })
+        var results: [[Float]] = []
+        for width in VectorWidth.runnable {
+            var ours = row
+            Kernels.maskedSoftmax(&ours, validKeys: valid, scale: 0.25, vectorWidth: width)
+            #expect(TestSupport.maxAbsDifference(ours, expected) <= 1e-6, "\(width)")
+            #expect(ours[valid...].allSatisfy { $0 == 0 }, "\(width)")
+            results.append(ours)
+        }
+        #expect(results.allSatisfy { $0 == results[0] }, "the widths differ")
     }
 }
