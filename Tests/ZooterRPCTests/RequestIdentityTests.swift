@@ -11,6 +11,15 @@ import Testing
         return RequestIdentity(metadata: metadata)
     }
 
+    @Test func generatedRequestIDsAreDistinctSafeTokens() {
+        let ids = (0..<20_000).map { _ in identity([]).requestID }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { RequestIdentity.isSafeToken($0) && UInt64($0, radix: 16) != nil })
+        // The mix is a bijection, so consecutive counters never collide; spot-check it spreads bits.
+        #expect(RequestIDGenerator.mix(1) != RequestIDGenerator.mix(2))
+        #expect((RequestIDGenerator.mix(1) ^ RequestIDGenerator.mix(2)).nonzeroBitCount > 16)
+    }
+
     @Test func aValidTraceparentIsCarried() {
         let id = identity([("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")])
         #expect(id.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")

@@ -12,7 +12,7 @@ public struct RequestIdentity: Sendable, Equatable {
         if let given = metadata["x-request-id"], Self.isSafeToken(given) {
             requestID = given
         } else {
-            requestID = String(UInt64.random(in: .min ... .max), radix: 16)
+            requestID = RequestIDGenerator.next()
         }
         if let header = metadata["traceparent"], let parsed = Self.parseTraceparent(header) {
             (traceID, parentSpanID) = (parsed.traceID, parsed.spanID)
