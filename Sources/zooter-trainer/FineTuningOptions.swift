@@ -27,6 +27,10 @@ struct FineTuningOptions: ParsableArguments {
     @Option(name: .customLong("finetune-max-tokens"), help: "Fine-tuning truncates queries to this many tokens.")
     var maxTokens: Int = 128
 
+    @Option(name: .customLong("finetune-beta"),
+            help: "Tag-enhancement β of the labels fine-tuning trains on, in [0, 1] (default: the β the frozen router selected).")
+    var labelBeta: Double?
+
     var enabled: Bool { layers > 0 || wholeEncoder }
 
     /// The recipe's own checks (layer count against the model is checked when it is loaded).
@@ -50,6 +54,7 @@ struct FineTuningOptions: ParsableArguments {
         c.headLearningRate = headLearningRate
         c.batchSize = batchSize
         c.maxTokens = maxTokens
+        c.labelBeta = labelBeta
         c.threads = threads
         return c
     }

@@ -8,12 +8,13 @@ extension FoldRunner {
         guard let split = splits.first,
               let tuned = try? fineTune(labels: choice.labels, training: choice.training, threshold: choice.threshold,
                                         candidate: choice.summary, inputs: inputs, split: split) else { return nil }
+        let recipe = "layers=\(inputs.configuration.layers)" + (inputs.configuration.labelBeta.map { " label-beta=\($0)" } ?? "")
         guard tuned.bestEpoch > 0 else {
-            return (zooterChoices, "layers=\(inputs.configuration.layers) epoch=0/\(tuned.history.count - 1) (frozen kept) \(choice.summary)")
+            return (zooterChoices, "\(recipe) epoch=0/\(tuned.history.count - 1) (frozen kept) \(choice.summary)")
         }
         let probabilities = tuned.probabilities(lower: inputs.lower, rows: testRows)
         let choices = RoutingPolicy(threshold: choice.threshold, fallbackExpert: fallback).choose(probabilities)
-        return (choices, "layers=\(inputs.configuration.layers) epoch=\(tuned.bestEpoch)/\(tuned.history.count - 1) \(choice.summary)")
+        return (choices, "\(recipe) epoch=\(tuned.bestEpoch)/\(tuned.history.count - 1) \(choice.summary)")
     }
 
     /// Fine-tunes for the rows `trainRows`: on the first inner `split`, with a linear head trained
@@ -33,6 +34,8 @@ extension FoldRunner {
             let choices = policy.choose(probabilities)
             return zip(split.validation, choices).reduce(0.0) { $0 + rewards[$1.0, $1.1] } / Double(max(1, choices.count))
         }
+        var labels = labels
+        if let beta = inputs.configuration.labelBeta { labels.beta = beta }
         func run(_ rows: [Int], validation: [Int], epochs: Int?) throws(CoreError) -> FineTunedEncoder {
             let targets = LabelBuilder.labels(rewards, configuration: labels, tags: tags, trainingRows: rows)
             var headTraining = training

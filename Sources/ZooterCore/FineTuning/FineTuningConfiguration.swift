@@ -26,6 +26,10 @@ public struct FineTuningConfiguration: Codable, Sendable, Equatable {
     public var clipNorm: Float = 1
     /// Sequences are truncated to this many tokens (`[CLS]` and `[SEP]` included) for training.
     public var maxTokens: Int = 128
+    /// β of the labels fine-tuning trains on (`p̂ = β·p + (1−β)·tag prior`); nil: the frozen
+    /// router's selected β. A small β moves the targets toward the tag's (task's) reward
+    /// distribution, the signal a fine-tuned encoder might separate better than frozen embeddings.
+    public var labelBeta: Double?
     public var seed: UInt64 = 0
     /// Worker threads of the kernels; results do not depend on it.
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -45,6 +49,7 @@ public struct FineTuningConfiguration: Codable, Sendable, Equatable {
             throw fail("warm-up must be in [0, 1), weight decay ≥ 0 and the clip norm > 0")
         }
         guard maxTokens >= 2 else { throw fail("max tokens must be ≥ 2 ([CLS] and [SEP])") }
+        if let labelBeta, !(0...1).contains(labelBeta) { throw fail("label β must be in [0, 1], got \(labelBeta)") }
     }
 }
 

@@ -182,4 +182,13 @@ import Testing
         #expect(poisoned.choices[.zooterFineTuned] == clean.choices[.zooterFineTuned])
         #expect(poisoned.selections[.zooterFineTuned] == clean.selections[.zooterFineTuned])
     }
+
+    /// `--finetune-beta`: any β in [0, 1] trains, anything else is refused with the range.
+    @Test(arguments: [(0.0, true), (0.3, true), (1.0, true), (-0.1, false), (1.5, false), (Double.nan, false)])
+    func labelBetaMustBeAProbability(beta: Double, valid: Bool) {
+        var recipe = FineTuningConfiguration()
+        recipe.labelBeta = beta
+        let accepted = (try? recipe.validate(layerCount: 6)) != nil
+        #expect(accepted == valid, "β \(beta)")
+    }
 }
