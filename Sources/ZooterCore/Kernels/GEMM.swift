@@ -11,9 +11,8 @@
 ///
 /// At `VectorWidth.avx512` pairs of full panels (a single full panel at the end) go to the 512-bit
 /// micro-kernel in `ZooterKernelsAVX512`, which reads A in place (no packing), starts from C or
-/// the bias and adds the residual itself; GELU runs on the stored tile through the same
-/// `finishRow` as the 256-bit kernel. Partial panels always take the 256-bit kernel. Both widths
-/// give the same bits.
+/// the bias and applies GELU (the same `VectorMath.gelu`, at 16 lanes) and the residual itself.
+/// Partial panels always take the 256-bit kernel. Both widths give the same bits.
 enum GEMM {
     static let microRows = 6
     /// Rows of A swept per B panel slice (8 micro tiles).
