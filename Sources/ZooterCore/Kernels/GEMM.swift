@@ -35,7 +35,8 @@ enum GEMM {
         // The 512-bit kernel reads A in place; A is packed only for the 256-bit kernel, which at
         // 512 bits still takes a partial last panel.
         let packsA = vectorWidth == .avx2 || (n % width != 0 && panels.upperBound * width > n)
-        let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, rowBlock * kc))
+        // Only allocated (~74 KB) when used: attention calls this twice per (sequence, head).
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: packsA ? rowBlock * kc : 1)
         defer { packed.deallocate() }
         var kStart = 0
         repeat {
