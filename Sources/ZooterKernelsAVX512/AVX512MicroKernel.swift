@@ -13,9 +13,9 @@ import ZooterVectorMath
 /// packed B panels `[k][16]`; C is row-major with stride `ldc`. The accumulators start from the stored C
 /// (`accumulate`, K blocks after the first), else from `bias` (already offset to the tile's first
 /// column) or zero, so each element is one FMA chain across K blocks, as in the 256-bit kernel:
-/// the two widths give the same bits. Then, before the store, exact GELU (`gelu`; the same
-/// `VectorMath.gelu` as the 256-bit kernel, compiled here at 16 lanes) and a `residual` (row stride
-/// `residualStride`), in that order.
+/// the two widths give the same bits. The accumulators are stored, and then `finish` applies exact
+/// GELU (`gelu`; the same `VectorMath.gelu` as the 256-bit kernel, compiled here at 16 lanes) and
+/// a `residual` (row stride `residualStride`), in that order, to the tile while it is in L1.
 public enum AVX512MicroKernel {
     /// `C[0..<rows][0..<32] (+)= A_tile · [panel0 | panel1]` over `k` steps: 12 zmm accumulators
     /// (6 rows × 2 panels), 2 panel loads and 6 broadcasts per 12 FMAs.
@@ -65,12 +65,12 @@ public enum AVX512MicroKernel {
             b0p += 64
             b1p += 64
         }
-        store(c00, c01, row: 0, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
-        store(c10, c11, row: 1, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
-        store(c20, c21, row: 2, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
-        store(c30, c31, row: 3, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
-        store(c40, c41, row: 4, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
-        store(c50, c51, row: 5, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        put(c00, c01, row: 0, rows: rows, c: c, ldc: ldc); put(c10, c11, row: 1, rows: rows, c: c, ldc: ldc)
+        put(c20, c21, row: 2, rows: rows, c: c, ldc: ldc); put(c30, c31, row: 3, rows: rows, c: c, ldc: ldc)
+        put(c40, c41, row: 4, rows: rows, c: c, ldc: ldc); put(c50, c51, row: 5, rows: rows, c: c, ldc: ldc)
+        if gelu || residual != nil {
+            finish(rows: rows, vectors: 2, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        }
     }
 
     /// `C[0..<rows][0..<16] (+)= A_tile · panel` (a single full panel, e.g. an odd last one).
@@ -103,12 +103,12 @@ public enum AVX512MicroKernel {
             c5 = c5.addingProduct(SIMD16<Float>(repeating: a5[p]), b)
             bp += 64
         }
-        store(c0, row: 0, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
-        store(c1, row: 1, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
-        store(c2, row: 2, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
-        store(c3, row: 3, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
-        store(c4, row: 4, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
-        store(c5, row: 5, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        put(c0, row: 0, rows: rows, c: c, ldc: ldc); put(c1, row: 1, rows: rows, c: c, ldc: ldc)
+        put(c2, row: 2, rows: rows, c: c, ldc: ldc); put(c3, row: 3, rows: rows, c: c, ldc: ldc)
+        put(c4, row: 4, rows: rows, c: c, ldc: ldc); put(c5, row: 5, rows: rows, c: c, ldc: ldc)
+        if gelu || residual != nil {
+            finish(rows: rows, vectors: 1, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
+        }
     }
 
     /// The six rows' pointers; rows past the valid ones repeat the last valid row (computed on,
@@ -129,29 +129,44 @@ public enum AVX512MicroKernel {
         row < rows ? UnsafeRawPointer(c + row * ldc).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
     }
 
-    /// Stores 32 columns of row `row` (see the 16-column `store`), if it is one of the valid `rows`.
+    /// Stores 32 columns of row `row` as accumulated, if it is one of the valid `rows`.
     @inline(__always)
-    private static func store(
-        _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-        gelu: Bool, residual: UnsafePointer<Float>?, residualStride: Int
-    ) {
-        store(x0, row: row, rows: rows, c: c, ldc: ldc, gelu: gelu, residual: residual, residualStride: residualStride)
-        store(x1, row: row, rows: rows, c: c + 16, ldc: ldc, gelu: gelu, residual: residual.map { $0 + 16 },
-              residualStride: residualStride)
-    }
-
-    /// Stores 16 columns of row `row` (GELU'd if `gelu`, plus the residual's), if it is one of the
-    /// valid `rows`.
-    @inline(__always)
-    private static func store(
-        _ x: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-        gelu: Bool, residual: UnsafePointer<Float>?, residualStride: Int
+    private static func put(
+        _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard row < rows else { return }
-        var y = gelu ? VectorMath.gelu(x) : x
-        if let residual {
-            y += UnsafeRawPointer(residual + row * residualStride).loadUnaligned(as: SIMD16<Float>.self)
+        let out = UnsafeMutableRawPointer(c + row * ldc)
+        out.storeBytes(of: x0, as: SIMD16<Float>.self)
+        out.storeBytes(of: x1, toByteOffset: 64, as: SIMD16<Float>.self)
+    }
+
+    /// Stores 16 columns of row `row` as accumulated, if it is one of the valid `rows`.
+    @inline(__always)
+    private static func put(_ x: SIMD16<Float>, row: Int, rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard row < rows else { return }
+        UnsafeMutableRawPointer(c + row * ldc).storeBytes(of: x, as: SIMD16<Float>.self)
+    }
+
+    /// The epilogue over the tile just stored (still in L1): GELU if `gelu`, then plus the
+    /// residual's row, for `vectors` 16-column vectors of each valid row. A loop of its own rather
+    /// than code at each of the kernel's twelve stores: there the optimiser outlined it into a call
+    /// per vector (`SIMD16` passed as four xmm registers, a stack frame, and `exp` called out of
+    /// line), 8 % of a 256-token pass; here `gelu` is inlined once, whole, at 16 lanes.
+    @inline(never)
+    private static func finish(
+        rows: Int, vectors: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+        gelu: Bool, residual: UnsafePointer<Float>?, residualStride: Int
+    ) {
+        for row in 0..<rows {
+            let out = UnsafeMutableRawPointer(c + row * ldc)
+            for v in 0..<vectors {
+                var y = out.loadUnaligned(fromByteOffset: v * 64, as: SIMD16<Float>.self)
+                if gelu { y = VectorMath.gelu(y) }
+                if let residual {
+                    y += UnsafeRawPointer(residual + row * residualStride).loadUnaligned(fromByteOffset: v * 64, as: SIMD16<Float>.self)
+                }
+                out.storeBytes(of: y, toByteOffset: v * 64, as: SIMD16<Float>.self)
+            }
         }
-        UnsafeMutableRawPointer(c + row * ldc).storeBytes(of: y, as: SIMD16<Float>.self)
     }
 }

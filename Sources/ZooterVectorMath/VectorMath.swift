@@ -5,11 +5,15 @@
 /// Accuracy (checked against Double in `VectorMathTests`): `exp` ≤ 2e-7 relative on
 /// [-87, 88]; `erf` ≤ 1e-6 relative everywhere; `gelu` ≤ 1e-6 relative. The golden README measured
 /// that 1e-6-relative GELU/exp move embeddings by < 5e-7, well inside the 1e-5 gate.
+///
+/// `@_transparent` rather than `@inlinable @inline(__always)`: with the latter the optimiser still
+/// outlined `exp` and `erfcLarge` from GELU at 16 lanes (a call per vector, the vector passed as
+/// four xmm registers; seen in the disassembly), and these are only worth having inline.
 public enum VectorMath {
     /// e^x. Cody–Waite reduction x = n·ln2 + r, |r| ≤ ln2/2, degree-7 Taylor polynomial for e^r
     /// (truncation error r⁸/8! ≈ 5e-9), then scale by 2^n built from the exponent bits.
     /// Inputs are clamped to [-87.3, 88.3] (results stay normal floats; softmax only sees x ≤ 0).
-    @inlinable @inline(__always)
+    @_transparent
     public static func exp<V: FloatVector>(_ x: V) -> V {
         let xc = clamp(x, -87.3, 88.3)
         // Adding 1.5·2^23 rounds x·log2(e) to an integer held in the low mantissa bits.
@@ -33,7 +37,7 @@ public enum VectorMath {
 
     /// erf(z)/z = P(z²) on |z| < 0.9; weighted least-squares fit (relative error 1.2e-8 in exact
     /// arithmetic, 1.6e-7 evaluated in float32).
-    @inlinable @inline(__always)
+    @_transparent
     public static func erfSmall<V: FloatVector>(_ z: V) -> V {
         let u = z * z
         var p = V(repeating: -0.000_609_037_757_385_522_1)
@@ -48,7 +52,7 @@ public enum VectorMath {
     /// erfc(a) for a ≥ 0.9 as e^(−a²) · Q(t), t = 1/(1 + a/2); Q is a degree-9 weighted
     /// least-squares fit of erfc(a)·e^(a²) on [0.9, 9.5] (2.9e-7 relative in float32). e^(−a²)
     /// uses the FMA-exact residual of a² so large a keep full relative accuracy.
-    @inlinable @inline(__always)
+    @_transparent
     public static func erfcLarge<V: FloatVector>(_ a: V) -> V {
         let ac = clamp(a, 0.9, 9.2)
         let square = ac * ac
@@ -57,7 +61,7 @@ public enum VectorMath {
 
     /// erfc(a) given a (already clamped to [0.9, 9.2]) and a² = `square` + `squareError`
     /// (high part and FMA-exact residual).
-    @inlinable @inline(__always)
+    @_transparent
     public static func erfcLarge<V: FloatVector>(_ ac: V, square: V, squareError: V) -> V {
         let t = 1 / V(repeating: 1).addingProduct(ac, V(repeating: 0.5))
         var q = V(repeating: -0.069_485_329_091_548_92)
@@ -75,7 +79,7 @@ public enum VectorMath {
     }
 
     /// The error function, relative error ≤ 1e-6.
-    @inlinable @inline(__always)
+    @_transparent
     public static func erf<V: FloatVector>(_ z: V) -> V {
         let a = z.replacing(with: -z, where: V.lanes(z, below: 0))
         let large = 1 - erfcLarge(a)
@@ -85,7 +89,7 @@ public enum VectorMath {
 
     /// Exact GELU, x · Φ(x) = x/2 · (1 + erf(x/√2)) (`hidden_act = "gelu"` in BERT configs).
     /// For x < 0, 1 + erf(z) is evaluated as erfc(|z|) to keep relative accuracy in the tail.
-    @inlinable @inline(__always)
+    @_transparent
     public static func gelu<V: FloatVector>(_ x: V) -> V {
         let z = x * 0.707_106_781_186_547_5
         let a = z.replacing(with: -z, where: V.lanes(z, below: 0))
@@ -102,7 +106,7 @@ public enum VectorMath {
 
     /// min(max(x, lower), upper) lane-wise; compare + blend, which (unlike the generic
     /// `clamped(lowerBound:upperBound:)`) the optimiser keeps inline as vcmpps/vblendvps.
-    @inlinable @inline(__always)
+    @_transparent
     public static func clamp<V: FloatVector>(_ x: V, _ lower: Float, _ upper: Float) -> V {
         let low = x.replacing(with: lower, where: V.lanes(x, below: lower))
         return low.replacing(with: upper, where: V.lanes(low, above: upper))
