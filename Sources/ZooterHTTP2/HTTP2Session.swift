@@ -32,6 +32,8 @@ public final class HTTP2Session {
     /// interleaving header blocks (CONTINUATION must follow at once), so one block is in flight.
     var headerBlock: [HeaderField] = []
     var headerBlockBytes = 0
+    /// Header strings this connection keeps sending, decoded once.
+    var headerStrings = HeaderStringCache()
     /// Our SETTINGS_MAX_HEADER_LIST_SIZE, enforced here: nghttp2 only advertises it.
     let maxHeaderListSize: Int
     /// Counts the frames of each received header block (CONTINUATION flood protection).

@@ -46,9 +46,10 @@ struct MessageDeframer {
             offset += 5 + length
         }
         if offset == buffer.count {
-            // Keep a small buffer for the next message, never a multi-megabyte one: a finished
-            // large message would otherwise be held twice (here and in the request).
-            if buffer.capacity > 64 << 10 { buffer = [] } else { buffer.removeAll(keepingCapacity: true) }
+            // Hold nothing between messages: a finished large message would otherwise be held
+            // twice (here and in the request), and `buffer` usually shares the caller's `bytes`,
+            // so keeping its capacity meant allocating a fresh buffer every call.
+            buffer = []
             offset = 0
         }
         return messages

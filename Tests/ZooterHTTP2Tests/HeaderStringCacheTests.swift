@@ -1,0 +1,37 @@
+import Testing
+@testable import ZooterHTTP2
+
+@Suite struct HeaderStringCacheTests {
+    private func decode(_ text: [UInt8], with cache: inout HeaderStringCache) -> String {
+        text.withUnsafeBufferPointer { cache.string($0) }
+    }
+
+    @Test func aRepeatedValueDecodesToTheSameStringAsAPlainDecode() {
+        var cache = HeaderStringCache()
+        for text in ["/grpc.health.v1.Health/Check", "application/grpc", "te", "h2load nghttp2/1.52.0"] {
+            let bytes = Array(text.utf8)
+            #expect(decode(bytes, with: &cache) == text)
+            #expect(decode(bytes, with: &cache) == text)
+        }
+        // Same length, different bytes: never the cached neighbour.
+        #expect(decode(Array("/grpc.health.v1.Health/Watc".utf8) + [104], with: &cache) == "/grpc.health.v1.Health/Watch")
+    }
+
+    @Test func invalidUTF8IsRepairedLikeAPlainDecodeEveryTime() {
+        var cache = HeaderStringCache()
+        let bytes: [UInt8] = Array("application/grpc-".utf8) + [0xFF, 0xFE]
+        let plain = String(decoding: bytes, as: UTF8.self)
+        #expect(decode(bytes, with: &cache) == plain)
+        #expect(decode(bytes, with: &cache) == plain)
+    }
+
+    @Test func manyDistinctValuesStillDecodeCorrectly() {
+        // More distinct values than the cache holds, and values longer than it caches.
+        var cache = HeaderStringCache()
+        let texts = (0..<(3 * HeaderStringCache.capacity)).map { "value-number-\($0)-of-a-long-list" }
+            + [String(repeating: "x", count: HeaderStringCache.maxCachedLength + 1)]
+        for _ in 0..<2 {
+            for text in texts { #expect(decode(Array(text.utf8), with: &cache) == text) }
+        }
+    }
+}
