@@ -84,8 +84,9 @@ extension HTTP2Session {
     }
 
     func resumeIfDeferred(_ streamID: Int32) {
-        guard outbound[streamID]?.deferred == true else { return }
-        outbound[streamID]!.deferred = false
+        // Mutated in place through the dictionary's modify accessor: reading the entry out would
+        // copy it (retaining its byte and trailer arrays) on every send.
+        guard outbound[streamID]?.takeDeferred() == true else { return }
         _ = nghttp2_session_resume_data(session, streamID)
     }
 

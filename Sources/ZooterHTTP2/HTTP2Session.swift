@@ -22,6 +22,12 @@ public final class HTTP2Session {
         var trailers: [HeaderField]?
         /// nghttp2 was told DATA is deferred and must be resumed when bytes arrive.
         var deferred = false
+
+        /// Whether nghttp2 was told DATA is deferred; clears it.
+        mutating func takeDeferred() -> Bool {
+            defer { deferred = false }
+            return deferred
+        }
     }
 
     let role: Role
