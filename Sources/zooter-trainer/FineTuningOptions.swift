@@ -31,6 +31,10 @@ struct FineTuningOptions: ParsableArguments {
             help: "Tag-enhancement β of the labels fine-tuning trains on, in [0, 1] (default: the β the frozen router selected).")
     var labelBeta: Double?
 
+    @Option(name: .customLong("finetune-head-hidden"),
+            help: "Hidden units of the head trained with the encoder: 0 = linear (default), N = an MLP with one GELU layer of N units.")
+    var headHiddenUnits: Int = 0
+
     var enabled: Bool { layers > 0 || wholeEncoder }
 
     /// The recipe's own checks (layer count against the model is checked when it is loaded).
@@ -55,6 +59,7 @@ struct FineTuningOptions: ParsableArguments {
         c.batchSize = batchSize
         c.maxTokens = maxTokens
         c.labelBeta = labelBeta
+        c.headHiddenUnits = headHiddenUnits
         c.threads = threads
         return c
     }

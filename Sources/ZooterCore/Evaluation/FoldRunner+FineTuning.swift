@@ -8,7 +8,9 @@ extension FoldRunner {
         guard let split = splits.first,
               let tuned = try? fineTune(labels: choice.labels, training: choice.training, threshold: choice.threshold,
                                         candidate: choice.summary, inputs: inputs, split: split) else { return nil }
-        let recipe = "layers=\(inputs.configuration.layers)" + (inputs.configuration.labelBeta.map { " label-beta=\($0)" } ?? "")
+        let c = inputs.configuration
+        let recipe = "layers=\(c.layers)" + (c.labelBeta.map { " label-beta=\($0)" } ?? "")
+            + (c.headHiddenUnits > 0 ? " head=mlp-\(c.headHiddenUnits)" : "")
         guard tuned.bestEpoch > 0 else {
             return (zooterChoices, "\(recipe) epoch=0/\(tuned.history.count - 1) (frozen kept) \(choice.summary)")
         }
@@ -17,7 +19,8 @@ extension FoldRunner {
         return (choices, "\(recipe) epoch=\(tuned.bestEpoch)/\(tuned.history.count - 1) \(choice.summary)")
     }
 
-    /// Fine-tunes for the rows `trainRows`: on the first inner `split`, with a linear head trained
+    /// Fine-tunes for the rows `trainRows`: on the first inner `split`, with a head (linear, or the
+    /// MLP of `headHiddenUnits`) trained
     /// on the split's training rows as the start, the top layers and that head together with early
     /// stopping on the split's validation rows (which the starting head has not seen, so epoch 0,
     /// the frozen router, is judged fairly and wins when fine-tuning does not help), judged by the
@@ -39,7 +42,10 @@ extension FoldRunner {
         func run(_ rows: [Int], validation: [Int], epochs: Int?) throws(CoreError) -> FineTunedEncoder {
             let targets = LabelBuilder.labels(rewards, configuration: labels, tags: tags, trainingRows: rows)
             var headTraining = training
-            headTraining.head = .linear
+            // The starting head: linear, or with `headHiddenUnits` an MLP of that width (GELU).
+            headTraining.head = inputs.configuration.headHiddenUnits > 0 ? .mlp : .linear
+            headTraining.hiddenUnits = max(1, inputs.configuration.headHiddenUnits)
+            headTraining.activation = .gelu
             headTraining.seed = trainingSeed(stream: 0xF17E, candidate: candidate.hashValueStable)
             let start = HeadTrainer.train(embeddings: embeddings, targets: targets, rows: rows, experts: experts,
                                           configuration: headTraining).weights

@@ -32,13 +32,10 @@ extension EncoderFineTuner {
                 activations.append(pass.activations)
             }
             let a = model.head.architecture
-            let headWeight = Array(model.head.parameters[0..<(a.outputs * a.inputs)])
-            let headBias = Array(model.head.parameters[(a.outputs * a.inputs)...])
-            var headGradient = LinearParameters(weight: [Float](repeating: 0, count: headWeight.count),
-                                                bias: [Float](repeating: 0, count: headBias.count))
-            let loss = RoutingLossLayer(head: LinearParameters(weight: headWeight, bias: headBias))
+            var headFlat = [Float](repeating: 0, count: model.head.parameters.count)
+            let loss = RoutingLossLayer(architecture: a, parameters: model.head.parameters)
                 .apply(hidden: hidden, sequences: ranges, targets: rows.map { Array(targets.row($0)) }, scale: 1 / Float(rows.count),
-                       headGradient: &headGradient)
+                       headGradient: &headFlat)
             var gradients = model.layers.map { $0.zeros() }
             var dx = loss.hiddenGradient
             for index in model.layers.indices.reversed() {
@@ -52,7 +49,6 @@ extension EncoderFineTuner {
             for gradient in gradients {
                 for path in LayerParameters.tensors { squares += gradient[keyPath: path].reduce(0.0) { $0 + Double($1) * Double($1) } }
             }
-            var headFlat = headGradient.weight + headGradient.bias
             squares += headFlat.reduce(0.0) { $0 + Double($1) * Double($1) }
             let norm = squares.squareRoot()
             let clip = norm > Double(t.clipNorm) ? Float(Double(t.clipNorm) / norm) : 1

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Fine-tunes the top layers of the encoder together with a linear head under the routing loss
+/// Fine-tunes the top layers of the encoder together with the routing head (linear or MLP) under the routing loss
 /// (the batch mean of KL(target ‖ softmax(head(embedding)))), as ZOOTER trains its router: AdamW
 /// with separate learning rates for the encoder and the head, linear warm-up and decay, global
 /// gradient-norm clipping, length-bucketed batches, and early stopping on validation rows.
@@ -18,7 +18,7 @@ public enum EncoderFineTuner {
     ///   - lower: per dataset row, the hidden states after the frozen layers, `[tokens][H]`
     ///     (`TextEncoder.hiddenStates(tokenIDs:layers:)` with `layerCount − configuration.layers`).
     ///   - targets: `[rows][experts]` label distributions; only `trainRows` and `validationRows` are read.
-    ///   - head: the starting head (linear; typically the frozen router's), also fixing the experts.
+    ///   - head: the starting head (linear or MLP, trained on the frozen embeddings), also fixing the experts.
     ///   - epochs: given, exactly that many epochs of the schedule are run and kept, without early
     ///     stopping (`validationRows` may then be empty): the refit on all rows once the inner
     ///     split has chosen the epoch count.
@@ -31,8 +31,8 @@ public enum EncoderFineTuner {
         let c = parameters.configuration, h = c.hiddenSize
         try configuration.validate(layerCount: c.layerCount)
         func fail(_ message: String) -> CoreError { .evaluation(.invalidConfiguration("fine-tuning: \(message)")) }
-        guard head.architecture.kind == .linear, head.architecture.inputs == h, head.architecture.outputs == targets.columns else {
-            throw fail("the head must be linear, [\(targets.columns)][\(h)]")
+        guard head.architecture.inputs == h, head.architecture.outputs == targets.columns else {
+            throw fail("the head must map \(h) inputs to \(targets.columns) experts")
         }
         guard !trainRows.isEmpty, !validationRows.isEmpty || fixed != nil else { throw fail("needs training and validation rows") }
         if let fixed, !(1...configuration.epochs).contains(fixed) {

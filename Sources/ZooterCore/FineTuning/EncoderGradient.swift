@@ -67,9 +67,9 @@ public enum EncoderGradient {
             activations.append(step.activations)
         }
 
-        let top = RoutingLossLayer(head: LinearParameters(weight: headWeight, bias: headBias))
-        var headGradient = LinearParameters(weight: [Float](repeating: 0, count: headWeight.count),
-                                            bias: [Float](repeating: 0, count: experts))
+        let top = RoutingLossLayer(architecture: HeadArchitecture(kind: .linear, inputs: h, outputs: experts),
+                                   parameters: headWeight + headBias)
+        var headGradient = [Float](repeating: 0, count: headWeight.count + experts)
         let loss = top.apply(hidden: hidden, sequences: ranges, targets: targets, scale: 1 / Float(sequences.count),
                              headGradient: &headGradient)
 

@@ -30,6 +30,10 @@ public struct FineTuningConfiguration: Codable, Sendable, Equatable {
     /// router's selected β. A small β moves the targets toward the tag's (task's) reward
     /// distribution, the signal a fine-tuned encoder might separate better than frozen embeddings.
     public var labelBeta: Double?
+    /// Hidden units of the routing head trained with the encoder: 0 for a linear head (the
+    /// frozen router's default), N for an MLP with one GELU layer of N units, started from such a
+    /// head trained on the frozen embeddings (the head's capacity as a lever of its own).
+    public var headHiddenUnits: Int = 0
     public var seed: UInt64 = 0
     /// Worker threads of the kernels; results do not depend on it.
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -50,6 +54,7 @@ public struct FineTuningConfiguration: Codable, Sendable, Equatable {
         }
         guard maxTokens >= 2 else { throw fail("max tokens must be ≥ 2 ([CLS] and [SEP])") }
         if let labelBeta, !(0...1).contains(labelBeta) { throw fail("label β must be in [0, 1], got \(labelBeta)") }
+        guard (0...4096).contains(headHiddenUnits) else { throw fail("head hidden units must be in 0...4096, got \(headHiddenUnits)") }
     }
 }
 

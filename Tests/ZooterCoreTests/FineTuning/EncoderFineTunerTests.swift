@@ -106,8 +106,10 @@ import Testing
         var generator = SeededGenerator(seed: 1)
         let linear = HeadWeights.initial(architecture: HeadArchitecture(kind: .linear, inputs: 384, outputs: 2),
                                          prior: [0.5, 0.5], experts: ["a", "b"], generator: &generator)
-        let mlp = HeadWeights.initial(architecture: HeadArchitecture(kind: .mlp, inputs: 384, hidden: 4, outputs: 2),
-                                      prior: [0.5, 0.5], experts: ["a", "b"], generator: &generator)
+        let narrow = HeadWeights.initial(architecture: HeadArchitecture(kind: .mlp, inputs: 100, hidden: 4, outputs: 2),
+                                         prior: [0.5, 0.5], experts: ["a", "b"], generator: &generator)
+        let wide = HeadWeights.initial(architecture: HeadArchitecture(kind: .linear, inputs: 384, outputs: 3),
+                                       prior: [0.3, 0.3, 0.4], experts: ["a", "b", "c"], generator: &generator)
         let lower = [[Float](repeating: 0.1, count: 3 * 384), [Float](repeating: 0.2, count: 2 * 384), []]
         let targets = Matrix(rows: 3, columns: 2, repeating: 0.5)
         func attempt(_ change: (inout FineTuningConfiguration) -> Void, head: HeadWeights? = nil,
@@ -124,7 +126,9 @@ import Testing
         attempt { $0.epochs = 0 }
         attempt { $0.encoderLearningRate = .nan }
         attempt { $0.clipNorm = 0 }
-        attempt({ _ in }, head: mlp)
+        attempt({ _ in }, head: narrow)         // not the encoder's width
+        attempt({ _ in }, head: wide)           // not the targets' experts
+        attempt { $0.headHiddenUnits = -1 }
         attempt({ _ in }, train: [2])          // a row without hidden states
         attempt({ _ in }, validation: [])
         attempt({ _ in }, train: [5])          // outside the data
@@ -181,6 +185,36 @@ import Testing
         #expect(clean.choices[.zooterFineTuned] != nil)
         #expect(poisoned.choices[.zooterFineTuned] == clean.choices[.zooterFineTuned])
         #expect(poisoned.selections[.zooterFineTuned] == clean.selections[.zooterFineTuned])
+    }
+
+    /// `--finetune-head-hidden`: the top layer trains together with an MLP head, and the routing
+    /// it learns is the topics' (the head starts from the prior only).
+    @Test(.enabled(if: TestSupport.modelAvailable, "needs models/"))
+    func fineTuningTrainsAnMLPHeadWithTheLayer() throws {
+        let encoder = try #require(TestSupport.encoder)
+        let parameters = try EncoderParameters(modelDirectory: TestSupport.modelDirectory)
+        let (queries, topic) = Self.topics()
+        let lower = try encoder.hiddenStates(tokenIDs: queries.map { encoder.tokenize($0, limit: 32) }, layers: 5)
+        let validation = Array(stride(from: 0, to: queries.count, by: 4)), training = (0..<queries.count).filter { $0 % 4 != 0 }
+        var generator = SeededGenerator(seed: 1)
+        let head = HeadWeights.initial(architecture: HeadArchitecture(kind: .mlp, inputs: 384, hidden: 16, outputs: 3),
+                                       prior: [1.0 / 3, 1.0 / 3, 1.0 / 3], experts: ["math", "cooking", "code"],
+                                       generator: &generator)
+        var recipe = FineTuningConfiguration()
+        recipe.layers = 1
+        recipe.epochs = 4
+        recipe.batchSize = 8
+        recipe.encoderLearningRate = 1e-4
+        recipe.headLearningRate = 3e-2
+        recipe.headHiddenUnits = 16
+        recipe.seed = 7
+        recipe.threads = 2
+        let tuned = try EncoderFineTuner.train(parameters: parameters, lower: lower, targets: Self.targets(topic),
+                                               trainRows: training, validationRows: validation, head: head, configuration: recipe)
+        #expect(tuned.bestEpoch >= 1, "\(tuned.history)")
+        #expect(tuned.head.architecture == head.architecture && tuned.head != head)
+        let chosen = RoutingPolicy.argmax.choose(tuned.probabilities(lower: lower, rows: validation))
+        #expect(chosen == validation.map { topic[$0] })
     }
 
     /// `--finetune-beta`: any β in [0, 1] trains, anything else is refused with the range.

@@ -204,4 +204,56 @@ import Testing
         let derivative = TrainingKernels.geluBackward([Float](repeating: 1, count: u.count), preActivation: u.map(Float.init), threads: 1)
         Self.expectClose(derivative, u.map { x in (gelu(x + 1e-6) - gelu(x - 1e-6)) / 2e-6 }, "GELU'", tolerance: 1e-5)
     }
+
+    /// The routing loss with an MLP head (`--finetune-head-hidden`): pooling, normalisation, the
+    /// head's two layers with GELU, softmax and KL, backward to the hidden states and to every
+    /// head parameter (Float32) against float64 finite differences of the definition.
+    @Test func mlpHeadRoutingLossMatchesFloat64FiniteDifferences() {
+        var g = SeededGenerator(seed: 11)
+        let h = 6, hidden = 5, experts = 3
+        let sequences = [0..<3, 3..<4, 4..<9]  // one single-token sequence
+        let tokens = 9, scale = 1.0 / 3
+        let x = (0..<tokens * h).map { _ in g.normal() }
+        let architecture = HeadArchitecture(kind: .mlp, inputs: h, hidden: hidden, outputs: experts, activation: .gelu)
+        let parameters = (0..<architecture.parameterCount).map { _ in 0.7 * g.normal() }
+        let targets: [[Double]] = [[0.7, 0.2, 0.1], [0, 0.5, 0.5], [0.1, 0.1, 0.8]]
+        func loss(_ x: [Double], _ p: [Double]) -> Double {
+            var total = 0.0
+            for (s, range) in sequences.enumerated() {
+                var pooled = [Double](repeating: 0, count: h)
+                for t in range { for c in 0..<h { pooled[c] += x[t * h + c] / Double(range.count) } }
+                let norm = pooled.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                let z = pooled.map { $0 / norm }
+                let activated = (0..<hidden).map { j -> Double in
+                    let pre = p[hidden * h + j] + (0..<h).reduce(0.0) { $0 + p[j * h + $1] * z[$1] }
+                    return 0.5 * pre * (1 + Foundation.erf(pre / 2.0.squareRoot()))
+                }
+                let w2 = hidden * (h + 1), b2 = w2 + experts * hidden
+                let logits = (0..<experts).map { e in p[b2 + e] + (0..<hidden).reduce(0.0) { $0 + p[w2 + e * hidden + $1] * activated[$1] } }
+                let top = logits.max()!, logTotal = Foundation.log(logits.reduce(0) { $0 + Foundation.exp($1 - top) }) + top
+                for e in 0..<experts where targets[s][e] > 0 {
+                    total += scale * targets[s][e] * (Foundation.log(targets[s][e]) - (logits[e] - logTotal))
+                }
+            }
+            return total
+        }
+        let layer = RoutingLossLayer(architecture: architecture, parameters: parameters.map(Float.init))
+        var headGradient = [Float](repeating: 0, count: parameters.count)
+        let output = layer.apply(hidden: x.map(Float.init), sequences: sequences, targets: targets.map { $0.map(Float.init) },
+                                 scale: Float(scale), headGradient: &headGradient)
+        #expect(abs(output.loss - loss(x, parameters)) <= 1e-5)
+        Self.expectClose(output.hiddenGradient, Self.numericGradient(x) { loss($0, parameters) }, "∂hidden")
+        Self.expectClose(headGradient, Self.numericGradient(parameters) { loss(x, $0) }, "∂head")
+        // The head's logits are the ones the router serves (`HeadKernels.logits`).
+        let served = RouterHead(weights: HeadWeights(architecture: architecture, parameters: parameters.map(Float.init),
+                                                     experts: (0..<experts).map { "e\($0)" }))
+        let embeddings = Matrix(rows: sequences.count, columns: h, values: output.pooled.flatMap { row in
+            let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return row.map { $0 / norm }
+        })
+        let servedLogits = served.logits(embeddings)
+        for s in sequences.indices {
+            for e in 0..<experts { #expect(abs(servedLogits[s, e] - output.logits[s][e]) <= 1e-5) }
+        }
+    }
 }
