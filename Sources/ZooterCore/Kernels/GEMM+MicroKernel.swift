@@ -27,8 +27,8 @@ extension GEMM {
     /// The accumulators start from the stored C values with `accumulate` (K blocks after the
     /// first), else from `bias` (indexed by absolute column) or zero, so every element is one FMA
     /// chain from its bias over all of k whatever the K blocking: the 512-bit kernel, blocked
-    /// differently, gives the same bits. `epilogue`'s GELU and residual are applied before the
-    /// store (its bias is not: pass it as `bias`). Rows/columns past the valid ones are computed on
+    /// differently, gives the same bits. `epilogue`'s GELU and residual are applied to the stored
+    /// tile (its bias is not: pass it as `bias`). Rows/columns past the valid ones are computed on
     /// padding and never stored.
     @inline(__always)
     static func microTile(
@@ -76,13 +76,16 @@ extension GEMM {
             bp += 64
             ap += 6
         }
-        let args = (rows, c, ldc, cols, epilogue, columnOffset)
-        finishRow(c00, c01, row: 0, args)
-        finishRow(c10, c11, row: 1, args)
-        finishRow(c20, c21, row: 2, args)
-        finishRow(c30, c31, row: 3, args)
-        finishRow(c40, c41, row: 4, args)
-        finishRow(c50, c51, row: 5, args)
+        let args = (rows, c, ldc, cols)
+        storeRow(c00, c01, row: 0, args)
+        storeRow(c10, c11, row: 1, args)
+        storeRow(c20, c21, row: 2, args)
+        storeRow(c30, c31, row: 3, args)
+        storeRow(c40, c41, row: 4, args)
+        storeRow(c50, c51, row: 5, args)
+        if epilogue.gelu || epilogue.residual != nil {
+            finishTile(rows: rows, c: c, ldc: ldc, cols: cols, epilogue: epilogue, columnOffset: columnOffset)
+        }
     }
 
     /// Row `row` of the tile as stored in C (zeros past the valid rows and columns).
@@ -103,38 +106,56 @@ extension GEMM {
         return (y0, y1)
     }
 
-    /// Applies the epilogue's GELU and residual to a finished row of the tile and stores its valid
-    /// columns.
+    /// Stores the valid columns of a finished row of the tile, as accumulated.
     @inline(__always)
-    private static func finishRow(
-        _ x0: SIMD8<Float>, _ x1: SIMD8<Float>, row: Int,
-        _ args: (rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int, cols: Int,
-                 epilogue: Epilogue, columnOffset: Int)
+    private static func storeRow(
+        _ y0: SIMD8<Float>, _ y1: SIMD8<Float>, row: Int,
+        _ args: (rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int, cols: Int)
     ) {
         guard row < args.rows else { return }
-        let (_, c, ldc, cols, epilogue, columnOffset) = args
-        let dst = c + row * ldc
-        var y0 = x0, y1 = x1
-        if epilogue.gelu {
-            y0 = VectorMath.gelu(y0)
-            y1 = VectorMath.gelu(y1)
-        }
-        if cols == 16 {
+        let dst = args.c + row * args.ldc
+        if args.cols == 16 {
             let d = UnsafeMutableRawPointer(dst)
-            if let residual = epilogue.residual {
-                let r = UnsafeRawPointer(residual + row * epilogue.residualStride + columnOffset)
-                y0 += r.loadUnaligned(as: SIMD8<Float>.self)
-                y1 += r.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-            }
             d.storeBytes(of: y0, as: SIMD8<Float>.self)
             d.storeBytes(of: y1, toByteOffset: 32, as: SIMD8<Float>.self)
         } else {
-            // Partial panel: scalar residual and stores of the valid columns only.
+            for j in 0..<args.cols { dst[j] = j < 8 ? y0[j] : y1[j - 8] }
+        }
+    }
+
+    /// The epilogue over the tile just stored (still in L1): GELU if asked, then plus the
+    /// residual, on the valid rows and columns. One loop rather than code at each row's store,
+    /// as in the 512-bit kernel (`AVX512MicroKernel.finish`): there the optimiser outlined it into
+    /// a call per row. Lane-wise, so the bits are those of GELU on the accumulators themselves.
+    @inline(never)
+    private static func finishTile(
+        rows: Int, c: UnsafeMutablePointer<Float>, ldc: Int, cols: Int, epilogue: Epilogue, columnOffset: Int
+    ) {
+        for row in 0..<rows {
+            let dst = c + row * ldc
             let residualRow = epilogue.residual.map { $0 + row * epilogue.residualStride + columnOffset }
-            for j in 0..<cols {
-                var value = j < 8 ? y0[j] : y1[j - 8]
-                if let residualRow { value += residualRow[j] }
-                dst[j] = value
+            if cols == 16 {
+                let d = UnsafeMutableRawPointer(dst)
+                for half in 0..<2 {
+                    var y = d.loadUnaligned(fromByteOffset: 32 * half, as: SIMD8<Float>.self)
+                    if epilogue.gelu { y = VectorMath.gelu(y) }
+                    if let residualRow {
+                        y += UnsafeRawPointer(residualRow).loadUnaligned(fromByteOffset: 32 * half, as: SIMD8<Float>.self)
+                    }
+                    d.storeBytes(of: y, toByteOffset: 32 * half, as: SIMD8<Float>.self)
+                }
+            } else {
+                // Partial panel: GELU on zero-padded vectors, scalar residual, valid columns only.
+                for half in 0..<2 where 8 * half < cols {
+                    var y = SIMD8<Float>()
+                    for lane in 0..<min(8, cols - 8 * half) { y[lane] = dst[8 * half + lane] }
+                    if epilogue.gelu { y = VectorMath.gelu(y) }
+                    for lane in 0..<min(8, cols - 8 * half) {
+                        var value = y[lane]
+                        if let residualRow { value += residualRow[8 * half + lane] }
+                        dst[8 * half + lane] = value
+                    }
+                }
             }
         }
     }
