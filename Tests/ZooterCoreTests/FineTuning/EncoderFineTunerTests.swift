@@ -30,18 +30,27 @@ import Testing
         return m
     }
 
-    @Test(.enabled(if: TestSupport.modelAvailable, "needs models/"))
-    func fineTuningLearnsWhatTheFrozenHeadCannotAndDoesNotDependOnThreads() throws {
+    /// The topic queries through the five frozen layers, split 3 : 1 into training and
+    /// validation rows, a head of `architecture` that knows only the prior (all the routing must
+    /// be learned), and a recipe that learns them in a few epochs.
+    struct TopicSetup {
+        let parameters: EncoderParameters
+        let topic: [Int]
+        let lower: [[Float]]
+        let training: [Int]
+        let validation: [Int]
+        let head: HeadWeights
+        var recipe: FineTuningConfiguration
+    }
+
+    static func topicSetup(head architecture: HeadArchitecture) throws -> TopicSetup {
         let encoder = try #require(TestSupport.encoder)
         let parameters = try EncoderParameters(modelDirectory: TestSupport.modelDirectory)
         let (queries, topic) = Self.topics()
         let lower = try encoder.hiddenStates(tokenIDs: queries.map { encoder.tokenize($0, limit: 32) }, layers: 5)
-        let validation = Array(stride(from: 0, to: queries.count, by: 4)), training = (0..<queries.count).filter { $0 % 4 != 0 }
-        // A head that knows only the prior: all the routing must come from the trained layer.
         var generator = SeededGenerator(seed: 1)
-        let head = HeadWeights.initial(architecture: HeadArchitecture(kind: .linear, inputs: 384, outputs: 3),
-                                       prior: [1.0 / 3, 1.0 / 3, 1.0 / 3], experts: ["math", "cooking", "code"],
-                                       generator: &generator)
+        let head = HeadWeights.initial(architecture: architecture, prior: [1.0 / 3, 1.0 / 3, 1.0 / 3],
+                                       experts: ["math", "cooking", "code"], generator: &generator)
         var recipe = FineTuningConfiguration()
         recipe.layers = 1
         recipe.epochs = 4
@@ -49,6 +58,17 @@ import Testing
         recipe.encoderLearningRate = 1e-4
         recipe.headLearningRate = 3e-2
         recipe.seed = 7
+        return TopicSetup(parameters: parameters, topic: topic, lower: lower,
+                          training: (0..<queries.count).filter { $0 % 4 != 0 },
+                          validation: Array(stride(from: 0, to: queries.count, by: 4)), head: head, recipe: recipe)
+    }
+
+    @Test(.enabled(if: TestSupport.modelAvailable, "needs models/"))
+    func fineTuningLearnsWhatTheFrozenHeadCannotAndDoesNotDependOnThreads() throws {
+        let setup = try Self.topicSetup(head: HeadArchitecture(kind: .linear, inputs: 384, outputs: 3))
+        let (parameters, topic, lower, training, validation, head) =
+            (setup.parameters, setup.topic, setup.lower, setup.training, setup.validation, setup.head)
+        var recipe = setup.recipe
         func run(threads: Int) throws -> FineTunedEncoder {
             recipe.threads = threads
             return try EncoderFineTuner.train(parameters: parameters, lower: lower, targets: Self.targets(topic),
@@ -68,7 +88,7 @@ import Testing
         // The refit: a fixed number of epochs on all rows, no validation rows needed.
         recipe.threads = 2
         let refit = try EncoderFineTuner.train(parameters: parameters, lower: lower, targets: Self.targets(topic),
-                                               trainRows: Array(queries.indices), validationRows: [], head: head,
+                                               trainRows: Array(topic.indices), validationRows: [], head: head,
                                                configuration: recipe, epochs: 2)
         #expect(refit.bestEpoch == 2 && refit.history.count == 3 && refit.history.allSatisfy { $0.validationLoss == nil })
         #expect(throws: CoreError.self) {
@@ -191,23 +211,11 @@ import Testing
     /// it learns is the topics' (the head starts from the prior only).
     @Test(.enabled(if: TestSupport.modelAvailable, "needs models/"))
     func fineTuningTrainsAnMLPHeadWithTheLayer() throws {
-        let encoder = try #require(TestSupport.encoder)
-        let parameters = try EncoderParameters(modelDirectory: TestSupport.modelDirectory)
-        let (queries, topic) = Self.topics()
-        let lower = try encoder.hiddenStates(tokenIDs: queries.map { encoder.tokenize($0, limit: 32) }, layers: 5)
-        let validation = Array(stride(from: 0, to: queries.count, by: 4)), training = (0..<queries.count).filter { $0 % 4 != 0 }
-        var generator = SeededGenerator(seed: 1)
-        let head = HeadWeights.initial(architecture: HeadArchitecture(kind: .mlp, inputs: 384, hidden: 16, outputs: 3),
-                                       prior: [1.0 / 3, 1.0 / 3, 1.0 / 3], experts: ["math", "cooking", "code"],
-                                       generator: &generator)
-        var recipe = FineTuningConfiguration()
-        recipe.layers = 1
-        recipe.epochs = 4
-        recipe.batchSize = 8
-        recipe.encoderLearningRate = 1e-4
-        recipe.headLearningRate = 3e-2
+        let setup = try Self.topicSetup(head: HeadArchitecture(kind: .mlp, inputs: 384, hidden: 16, outputs: 3))
+        let (parameters, topic, lower, training, validation, head) =
+            (setup.parameters, setup.topic, setup.lower, setup.training, setup.validation, setup.head)
+        var recipe = setup.recipe
         recipe.headHiddenUnits = 16
-        recipe.seed = 7
         recipe.threads = 2
         let tuned = try EncoderFineTuner.train(parameters: parameters, lower: lower, targets: Self.targets(topic),
                                                trainRows: training, validationRows: validation, head: head, configuration: recipe)
