@@ -121,13 +121,13 @@ extension HTTP2Session {
     private static func copy(_ text: String, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         let utf8 = text.utf8
         let copied = utf8.withContiguousStorageIfAvailable { bytes in
-            if let source = bytes.baseAddress { destination.update(from: source, count: bytes.count) }
+            if let source = bytes.baseAddress { destination.initialize(from: source, count: bytes.count) }
             return bytes.count
         }
         if let copied { return copied }
         var count = 0
         for byte in utf8 {
-            destination[count] = byte
+            (destination + count).initialize(to: byte)
             count += 1
         }
         return count

@@ -2,7 +2,8 @@
 /// every request (its `:path`, `content-type`, `user-agent`) is decoded and allocated once, not
 /// once per call. Strings of up to 15 UTF-8 bytes are stored inline by `String` and never cached.
 ///
-/// Bounded: `capacity` entries of at most `maxCachedLength` bytes, replaced round-robin. A client
+/// Bounded: `capacity` entries of at most `maxCachedLength` bytes of valid UTF-8 (a repaired
+/// decode is never cached: it could only ever match other input), replaced round-robin. A client
 /// sending a different value every time only turns the cache into the plain decode it replaces.
 struct HeaderStringCache {
     static let capacity = 16
@@ -23,6 +24,7 @@ struct HeaderStringCache {
             if equal == true { return entry }
         }
         let decoded = String(decoding: bytes, as: UTF8.self)
+        guard decoded.utf8.count == bytes.count else { return decoded }  // repaired: not what was sent
         if entries.count < Self.capacity {
             entries.append(decoded)
         } else {

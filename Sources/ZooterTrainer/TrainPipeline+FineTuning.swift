@@ -30,7 +30,8 @@ extension TrainPipeline {
         }
         var updated = fitted
         updated.weights = tuned.head
-        updated.selection += " finetune-layers=\(recipe.layers) epoch=\(tuned.bestEpoch)"
+        updated.selection += " finetune-layers=\(recipe.layers)"
+            + (recipe.headHiddenUnits > 0 ? " finetune-head=mlp-\(recipe.headHiddenUnits)" : "") + " epoch=\(tuned.bestEpoch)"
         var weights = parameters
         tuned.apply(to: &weights)
         log("  epoch \(tuned.bestEpoch) kept, refitted on all \(dataset.count) queries: the artifact brings its fine-tuned encoder")

@@ -20,12 +20,14 @@ extension FoldRunner {
     }
 
     /// Fine-tunes for the rows `trainRows`: on the first inner `split`, with a head (linear, or the
-    /// MLP of `headHiddenUnits`) trained
-    /// on the split's training rows as the start, the top layers and that head together with early
-    /// stopping on the split's validation rows (which the starting head has not seen, so epoch 0,
-    /// the frozen router, is judged fairly and wins when fine-tuning does not help), judged by the
-    /// reward of the experts ZOOTER's rule (`threshold`, the split's best single expert as the
-    /// fallback) chooses there, as the test rows are. When a trained
+    /// MLP of `headHiddenUnits`) trained on the split's training rows as the start, the top layers
+    /// and that head together with early stopping on the split's validation rows (which the
+    /// starting head has not seen, so epoch 0, the starting head on the frozen encoder, is judged
+    /// fairly and wins when fine-tuning does not help), judged by the reward of the experts
+    /// ZOOTER's rule (`threshold`, the split's best single expert as the fallback) chooses there,
+    /// as the test rows are. When epoch 0 wins, the caller keeps the frozen ZOOTER router (for an
+    /// MLP start too: a head of another capacity on frozen embeddings is the frozen router's own
+    /// grid's business, not fine-tuning's). When a trained
     /// epoch won, the same is refitted on all `trainRows` for that many epochs of the same schedule
     /// (the frozen router it competes with is trained on all of them too). The result's history
     /// is the inner split's: the evidence the epoch was chosen on.

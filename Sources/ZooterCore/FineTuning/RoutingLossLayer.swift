@@ -69,7 +69,8 @@ struct RoutingLossLayer {
         var activated: [Float] = []
     }
 
-    /// The head's logits for one normalised embedding `z`, as `HeadKernels.logits` computes them.
+    /// The head's logits for one normalised embedding `z`: the function `HeadKernels.logits` serves
+    /// (summed in another order, so equal to rounding, not to the bit).
     func forward(_ z: [Float]) -> HeadPass {
         let a = architecture, n = a.inputs
         func affine(_ x: [Float], weights: Int, bias: Int, rows: Int, columns: Int) -> [Float] {
