@@ -15,7 +15,8 @@ import ZooterVectorMath
 /// column) or zero, so each element is one FMA chain across K blocks, as in the 256-bit kernel:
 /// the two widths give the same bits. The accumulators are stored, and then `finish` applies exact
 /// GELU (`gelu`; the same `VectorMath.gelu` as the 256-bit kernel, compiled here at 16 lanes) and
-/// a `residual` (row stride `residualStride`), in that order, to the tile while it is in L1.
+/// a `residual` (row stride `residualStride`, never overlapping C), in that order, to the tile
+/// while it is in L1.
 public enum AVX512MicroKernel {
     /// `C[0..<rows][0..<32] (+)= A_tile · [panel0 | panel1]` over `k` steps: 12 zmm accumulators
     /// (6 rows × 2 panels), 2 panel loads and 6 broadcasts per 12 FMAs.

@@ -15,7 +15,9 @@ extension GEMM {
         var bias: UnsafePointer<Float>?
         /// Apply exact (erf) GELU after the bias.
         var gelu = false
-        /// Residual `R` added last: element `(r, c)` at `residual[r * residualStride + c]`.
+        /// Residual `R` added last: element `(r, c)` at `residual[r * residualStride + c]`. Must not
+        /// overlap C: both kernels store the tile before adding it (`Kernels.linear` takes them as
+        /// separate arrays, so no caller can alias them).
         var residual: UnsafePointer<Float>?
         var residualStride = 0
 
