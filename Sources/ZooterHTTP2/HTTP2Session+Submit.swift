@@ -28,10 +28,10 @@ extension HTTP2Session {
     /// Returns false when the stream is already gone (reset or closed): the bytes are dropped.
     @discardableResult
     public func send(streamID: Int32, bytes: [UInt8]) -> Bool {
-        guard outbound[streamID] != nil else { return false }
-        outbound[streamID]!.bytes.append(contentsOf: bytes)
+        // One lookup, mutating the entry in place (a table lookup hashes the id each time).
+        guard let wasDeferred = outbound[streamID]?.append(bytes) else { return false }
         queuedBodyBytes += bytes.count
-        resumeIfDeferred(streamID)
+        if wasDeferred { resume(streamID) }
         return true
     }
 
@@ -39,10 +39,8 @@ extension HTTP2Session {
     /// last DATA frame carries END_STREAM. Returns false when the stream is already gone.
     @discardableResult
     public func finish(streamID: Int32, trailers: [HeaderField]? = nil) -> Bool {
-        guard outbound[streamID] != nil else { return false }
-        outbound[streamID]!.finished = true
-        outbound[streamID]!.trailers = trailers
-        resumeIfDeferred(streamID)
+        guard let wasDeferred = outbound[streamID]?.finish(trailers: trailers) else { return false }
+        if wasDeferred { resume(streamID) }
         return true
     }
 
@@ -83,10 +81,8 @@ extension HTTP2Session {
         if let body = outbound.removeValue(forKey: streamID) { queuedBodyBytes -= body.bytes.count - body.offset }
     }
 
-    func resumeIfDeferred(_ streamID: Int32) {
-        // Mutated in place through the dictionary's modify accessor: reading the entry out would
-        // copy it (retaining its byte and trailer arrays) on every send.
-        guard outbound[streamID]?.takeDeferred() == true else { return }
+    /// Tells nghttp2 a stream whose DATA it deferred has more to send.
+    func resume(_ streamID: Int32) {
         _ = nghttp2_session_resume_data(session, streamID)
     }
 

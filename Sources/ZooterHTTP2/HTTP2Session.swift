@@ -9,6 +9,12 @@ internal import CNGHTTP2
 ///
 /// Flow control is manual: received DATA stays charged against the peer's windows until the
 /// owner calls `consume(streamID:count:)`, which is how a busy server pushes back on a client.
+///
+/// The mutable state is `@exclusivity(unchecked)`: the runtime's check for overlapping accesses
+/// took about a tenth of a unary call's server CPU (perf), and it has nothing to catch here. The
+/// session is confined to one thread, and no access to these properties is held across a call
+/// into nghttp2 (whose callbacks, running inside `receive` and `takeOutbound`, mutate them); the
+/// compile-time checks still apply.
 public final class HTTP2Session {
     public enum Role: Sendable { case server, client }
 
@@ -23,31 +29,45 @@ public final class HTTP2Session {
         /// nghttp2 was told DATA is deferred and must be resumed when bytes arrive.
         var deferred = false
 
-        /// Whether nghttp2 was told DATA is deferred; clears it.
-        mutating func takeDeferred() -> Bool {
+        /// Queues body bytes; returns whether nghttp2 was told DATA is deferred (and clears it).
+        /// Called through the table's modify accessor, so the entry is mutated in place: reading
+        /// it out would copy it (retaining its byte and trailer arrays) on every send.
+        mutating func append(_ body: [UInt8]) -> Bool {
+            bytes.append(contentsOf: body)
+            return takeDeferred()
+        }
+
+        /// Marks the body complete, with trailers to follow; returns (and clears) `deferred`.
+        mutating func finish(trailers: [HeaderField]?) -> Bool {
+            finished = true
+            self.trailers = trailers
+            return takeDeferred()
+        }
+
+        private mutating func takeDeferred() -> Bool {
             defer { deferred = false }
             return deferred
         }
     }
 
     let role: Role
-    var session: OpaquePointer?
+    @exclusivity(unchecked) var session: OpaquePointer?
     /// Events gathered by the callbacks during one `receive` call.
-    var events: [HTTP2Event] = []
+    @exclusivity(unchecked) var events: [HTTP2Event] = []
     /// The header block being received and its size as HPACK counts it. HTTP/2 forbids
     /// interleaving header blocks (CONTINUATION must follow at once), so one block is in flight.
-    var headerBlock: [HeaderField] = []
-    var headerBlockBytes = 0
+    @exclusivity(unchecked) var headerBlock: [HeaderField] = []
+    @exclusivity(unchecked) var headerBlockBytes = 0
     /// Header strings this connection keeps sending, decoded once.
-    var headerStrings = HeaderStringCache()
+    @exclusivity(unchecked) var headerStrings = HeaderStringCache()
     /// Our SETTINGS_MAX_HEADER_LIST_SIZE, enforced here: nghttp2 only advertises it.
     let maxHeaderListSize: Int
     /// Counts the frames of each received header block (CONTINUATION flood protection).
-    var scanner: FrameScanner
-    var outbound: [Int32: Outbound] = [:]
+    @exclusivity(unchecked) var scanner: FrameScanner
+    @exclusivity(unchecked) var outbound: [Int32: Outbound] = [:]
     /// Streams to reset with NO_ERROR once our END_STREAM has gone out.
-    var resetAfterEnd: Set<Int32> = []
-    var sendBuffer: [UInt8] = []
+    @exclusivity(unchecked) var resetAfterEnd: Set<Int32> = []
+    @exclusivity(unchecked) var sendBuffer: [UInt8] = []
 
     /// Creates a session and queues our SETTINGS (a client also queues its connection preface).
     public init(role: Role, settings: HTTP2Settings = HTTP2Settings()) throws(HTTP2Error) {
@@ -149,7 +169,7 @@ public final class HTTP2Session {
 
     /// Body bytes queued by `send` and not yet taken by nghttp2, across streams: what a peer
     /// that does not read (or never opens its flow-control window) makes us hold.
-    public internal(set) var queuedBodyBytes = 0
+    @exclusivity(unchecked) public internal(set) var queuedBodyBytes = 0
 
     /// The nghttp2 library's version string. Distro builds backport fixes without changing it,
     /// so it is logged for operators, never used to decide whether a protection is present.

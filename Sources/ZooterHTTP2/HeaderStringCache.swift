@@ -19,7 +19,7 @@ struct HeaderStringCache {
         }
         for entry in entries where entry.utf8.count == bytes.count {
             let equal = entry.utf8.withContiguousStorageIfAvailable { stored in
-                stored.elementsEqual(bytes)
+                Self.sameBytes(stored, bytes)
             }
             if equal == true { return entry }
         }
@@ -32,5 +32,23 @@ struct HeaderStringCache {
             next = (next + 1) % Self.capacity
         }
         return decoded
+    }
+
+    /// Whether two buffers of equal length hold the same bytes, compared eight at a time (the
+    /// generic `elementsEqual` went byte by byte: 1.3 % of a unary call's server CPU).
+    private static func sameBytes(_ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8>) -> Bool {
+        let a = UnsafeRawBufferPointer(first), b = UnsafeRawBufferPointer(second)
+        var offset = 0
+        while offset + 8 <= a.count {
+            guard a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else {
+                return false
+            }
+            offset += 8
+        }
+        while offset < a.count {
+            guard a[offset] == b[offset] else { return false }
+            offset += 1
+        }
+        return true
     }
 }

@@ -25,6 +25,22 @@ import Testing
         #expect(same(decode(Array(decomposed.utf8), with: &cache), decomposed))
     }
 
+    @Test func aValueDifferingFromACachedOneInAnySingleByteIsNotTheCachedOne() {
+        // Lengths around the eight-byte words the comparison uses, a change at every offset
+        // (inside a word and in the tail).
+        for length in 16...41 {
+            var cache = HeaderStringCache()
+            let cached = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            #expect(same(decode(cached, with: &cache), String(decoding: cached, as: UTF8.self)))
+            for offset in 0..<length {
+                var variant = cached
+                variant[offset] = UInt8(ascii: "0")
+                #expect(same(decode(variant, with: &cache), String(decoding: variant, as: UTF8.self)))
+                #expect(same(decode(cached, with: &cache), String(decoding: cached, as: UTF8.self)))
+            }
+        }
+    }
+
     @Test func invalidUTF8IsRepairedLikeAPlainDecodeEveryTime() {
         var cache = HeaderStringCache()
         let bytes: [UInt8] = Array("application/grpc-".utf8) + [0xFF, 0xFE]

@@ -114,7 +114,7 @@ extension ServerConnectionHandler {
         guard message.count <= configuration.maxSendMessageSize else {
             throw RPCError(code: .resourceExhausted, message: "response message of \(message.count) bytes exceeds the send limit of \(configuration.maxSendMessageSize) bytes")
         }
-        if !stream.headersSent { try sendResponseHeaders(streamID) }
+        if !stream.headersSent { try sendResponseHeaders(stream, streamID) }
         session.send(streamID: streamID, bytes: framed(message))
         flushSoon()
     }
@@ -128,12 +128,12 @@ extension ServerConnectionHandler {
                 message: "response message of \(message.count) bytes exceeds the send limit of \(configuration.maxSendMessageSize) bytes"))
         }
         do {
-            if !stream.headersSent { try sendResponseHeaders(streamID) }
+            if !stream.headersSent { try sendResponseHeaders(stream, streamID) }
             if let message { session.send(streamID: streamID, bytes: framed(message)) }
-            session.finish(streamID: streamID, trailers: statusFields(streamID, .ok, nil, stream.context?.trailers))
-            markDone(streamID)
+            session.finish(streamID: streamID, trailers: statusFields(stream, .ok, nil, stream.context?.trailers))
+            markDone(stream, streamID)
         } catch {
-            markDone(streamID)
+            markDone(stream, streamID)
             session.reset(streamID: streamID, errorCode: 2)  // INTERNAL_ERROR
         }
     }
@@ -152,43 +152,42 @@ extension ServerConnectionHandler {
             logger.error("internal error", metadata: metadata)
         }
         if stream.headersSent {
-            session.finish(streamID: streamID, trailers: statusFields(streamID, error.code, error.message, error.metadata))
-            markDone(streamID)
+            session.finish(streamID: streamID, trailers: statusFields(stream, error.code, error.message, error.metadata))
+            markDone(stream, streamID)
         } else {
-            reject(streamID, error)
+            reject(stream, streamID, error)
         }
     }
 
     /// A trailers-only response (HEADERS with END_STREAM) carrying the status.
-    func reject(_ streamID: Int32, httpStatus: String = "200", _ error: RPCError) {
+    func reject(_ stream: ServerStream, _ streamID: Int32, httpStatus: String = "200", _ error: RPCError) {
         var fields = [HeaderField(":status", httpStatus), HeaderField("content-type", "application/grpc")]
         if error.code == .unimplemented { fields.append(HeaderField("grpc-accept-encoding", "identity")) }
-        fields += statusFields(streamID, error.code, error.message, error.metadata)
+        fields += statusFields(stream, error.code, error.message, error.metadata)
         do {
             try session?.respond(streamID: streamID, headers: fields, hasBody: false)
             // The client may still be sending (we answered from the headers or the length prefix):
             // RST_STREAM NO_ERROR after the status tells it to stop, as the gRPC spec allows.
-            if streams[streamID]?.clientEnded == false { session?.resetAfterResponse(streamID: streamID) }
+            if !stream.clientEnded { session?.resetAfterResponse(streamID: streamID) }
         } catch {
             session?.reset(streamID: streamID, errorCode: 2)
         }
-        markDone(streamID)
+        markDone(stream, streamID)
     }
 
-    func sendResponseHeaders(_ streamID: Int32) throws {
+    func sendResponseHeaders(_ stream: ServerStream, _ streamID: Int32) throws {
         try session?.respond(streamID: streamID, headers: [
             HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"),
             HeaderField("grpc-accept-encoding", "identity"),
         ], hasBody: true)
-        streams[streamID]?.headersSent = true
+        stream.headersSent = true
     }
 
-    func statusFields(_ streamID: Int32, _ code: StatusCode, _ message: String?, _ metadata: Metadata?) -> [HeaderField] {
+    func statusFields(_ stream: ServerStream, _ code: StatusCode, _ message: String?, _ metadata: Metadata?) -> [HeaderField] {
         counters.record(code)
-        let stream = streams[streamID]
-        metrics.callEnded(path: stream?.method?.path ?? stream?.context?.path, code: code,
-                          elapsedNanoseconds: stream.map { (NIODeadline.now() - $0.startedAt).nanoseconds } ?? 0)
-        var fields = [HeaderField("grpc-status", String(code.rawValue))]
+        metrics.callEnded(path: stream.method?.path ?? stream.context?.path, code: code,
+                          elapsedNanoseconds: (NIODeadline.now() - stream.startedAt).nanoseconds)
+        var fields = [HeaderField("grpc-status", code.headerValue)]
         // Capped: a message quoting client input must never make the status too large to send
         // (nghttp2 would drop the HEADERS and the call would never end).
         if let message, !message.isEmpty {
@@ -199,8 +198,8 @@ extension ServerConnectionHandler {
         return fields
     }
 
-    func markDone(_ streamID: Int32) {
-        guard let stream = streams[streamID] else { return }
+    /// The stream (still in the table: callers hold it from a lookup this turn) has its status.
+    func markDone(_ stream: ServerStream, _ streamID: Int32) {
         stream.phase = .done
         stream.deadlineTimer?.cancel()
         stream.deadlineTimer = nil

@@ -22,7 +22,7 @@ extension ServerConnectionHandler {
                                                    message: "response message of \(reply.count) bytes exceeds the send limit of \(configuration.maxSendMessageSize) bytes"))
                 }
                 do {
-                    if !stream.headersSent { try sendResponseHeaders(streamID) }
+                    if !stream.headersSent { try sendResponseHeaders(stream, streamID) }
                 } catch {
                     return fail(streamID, RPCError(code: .internal, message: "cannot send response headers: \(error)"))
                 }

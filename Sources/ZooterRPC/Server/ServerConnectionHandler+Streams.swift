@@ -7,7 +7,7 @@ extension ServerConnectionHandler {
         case .headers(let streamID, let fields, let endStream):
             if streams[streamID] == nil {
                 let stream = ServerStream(maxMessageSize: configuration.maxReceiveMessageSize, clientEnded: endStream,
-                                          receiveDeadline: .now() + TimeAmount(configuration.requestReceiveTimeout))
+                                          startedAt: .now(), receiveTimeout: TimeAmount(configuration.requestReceiveTimeout))
                 streams[streamID] = stream
                 open(stream, streamID: streamID, headers: fields)
                 armSweep()
@@ -50,40 +50,40 @@ extension ServerConnectionHandler {
         let path = headers.first(named: ":path") ?? ""
         let contentType = headers.first(named: "content-type") ?? ""
         guard method == "POST" else {
-            return reject(streamID, httpStatus: "405", RPCError(
+            return reject(stream, streamID, httpStatus: "405", RPCError(
                 code: .unimplemented, message: "HTTP method \(echo(method)) is not allowed: gRPC calls use POST"))
         }
         guard contentType.hasPrefix("application/grpc") else {
-            return reject(streamID, httpStatus: "415", RPCError(
+            return reject(stream, streamID, httpStatus: "415", RPCError(
                 code: .internal, message: "content-type '\(echo(contentType))' is not gRPC: send application/grpc"))
         }
         if let encoding = headers.first(named: "grpc-encoding"), encoding != "identity" {
-            return reject(streamID, RPCError(
+            return reject(stream, streamID, RPCError(
                 code: .unimplemented, message: "grpc-encoding '\(echo(encoding))' is not supported: send uncompressed messages"))
         }
         let resolved: RPCMethod
         switch methods.lookup(path) {
         case .success(let found): resolved = found
-        case .failure(let error): return reject(streamID, error)
+        case .failure(let error): return reject(stream, streamID, error)
         }
         var deadline: ContinuousClock.Instant?
         var timeout: Duration?
         if let header = headers.first(named: "grpc-timeout") {
             guard let parsed = GRPCTimeout.parse(header) else {
-                return reject(streamID, RPCError(code: .invalidArgument, message: "grpc-timeout '\(echo(header))' is malformed"))
+                return reject(stream, streamID, RPCError(code: .invalidArgument, message: "grpc-timeout '\(echo(header))' is malformed"))
             }
             timeout = parsed
             deadline = .now + parsed
         }
         if !resolved.isLongLived {
-            stream.callDeadline = .now() + TimeAmount(configuration.maxCallDuration)
+            stream.callDeadline = stream.startedAt + TimeAmount(configuration.maxCallDuration)
         }
         let callContext = ServerContext(path: path, metadata: Metadata(headers: headers), deadline: deadline, peer: peer)
         stream.context = callContext
         stream.method = resolved
         if let authorizer = resolved.authorizer {
             // Before the body: an unauthorized caller costs us its headers, nothing more.
-            do { try authorizer(callContext) } catch { return reject(streamID, RPCError(mapping: error)) }
+            do { try authorizer(callContext) } catch { return reject(stream, streamID, RPCError(mapping: error)) }
         }
         if let limit = resolved.maxRequestBytes, limit < stream.deframer.maxMessageSize {
             stream.deframer = MessageDeframer(maxMessageSize: limit)

@@ -15,6 +15,10 @@ struct GracefulShutdownEvent: Sendable {}
 /// (per connection and server-wide, with flow-control credit returned only at dispatch), the
 /// time a request may take to arrive, the longest call, in-flight and long-lived call shares,
 /// response bytes queued for a client that does not read, and the rate of stream resets.
+///
+/// Its state, and its streams', is `@exclusivity(unchecked)` (see `HTTP2Session`, the same
+/// reason): it lives on the channel's event loop, handlers off the loop report back through
+/// `loop.execute`, and no access is held across a call that could reach the same property.
 final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -27,33 +31,33 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     let budget: ServerBudget
     let limits: LimitCounters
     let logger: Logger
-    var session: HTTP2Session?
-    var streams: [Int32: ServerStream] = [:]
-    var context: ChannelHandlerContext?
-    var idleTimer: Scheduled<Void>?
+    @exclusivity(unchecked) var session: HTTP2Session?
+    @exclusivity(unchecked) var streams: [Int32: ServerStream] = [:]
+    @exclusivity(unchecked) var context: ChannelHandlerContext?
+    @exclusivity(unchecked) var idleTimer: Scheduled<Void>?
     /// Checks receive deadlines and the maximum call duration; armed while streams are open.
-    var sweepTimer: Scheduled<Void>?
+    @exclusivity(unchecked) var sweepTimer: Scheduled<Void>?
     /// When the connection last became idle (no open stream); checked by the idle timer.
-    var lastIdleStart = NIODeadline.now()
+    @exclusivity(unchecked) var lastIdleStart = NIODeadline.now()
     /// Request bytes held across this connection's streams until dispatch.
-    var bufferedBytes = 0
+    @exclusivity(unchecked) var bufferedBytes = 0
     /// Calls of this connection whose handlers run, by kind.
-    var workCalls = 0
-    var longLivedCalls = 0
-    var resetLimiter: ResetRateLimiter
-    var draining = false
+    @exclusivity(unchecked) var workCalls = 0
+    @exclusivity(unchecked) var longLivedCalls = 0
+    @exclusivity(unchecked) var resetLimiter: ResetRateLimiter
+    @exclusivity(unchecked) var draining = false
     /// The second GOAWAY went out: no new stream can arrive.
-    var finalGoAwaySent = false
-    var closing = false
-    var reading = false
+    @exclusivity(unchecked) var finalGoAwaySent = false
+    @exclusivity(unchecked) var closing = false
+    @exclusivity(unchecked) var reading = false
     /// Reading is paused because the client does not read what we send.
-    var readPaused = false
+    @exclusivity(unchecked) var readPaused = false
     /// The client's address, for audit logs and per-peer limits.
-    var peer = "unknown"
+    @exclusivity(unchecked) var peer = "unknown"
     /// Response bytes queued in the session at the last flush, and when that figure last fell
     /// (or was zero): a client that stops reading or never opens its window is closed by `sweep`.
-    var lastQueuedBytes = 0
-    var lastSendProgress = NIODeadline.now()
+    @exclusivity(unchecked) var lastQueuedBytes = 0
+    @exclusivity(unchecked) var lastSendProgress = NIODeadline.now()
 
     init(configuration: ServerConfiguration, methods: MethodTable, dispatcher: CallDispatcher, counters: StatusCounters, metrics: ServerMetrics,
          budget: ServerBudget, limits: LimitCounters, logger: Logger) {
