@@ -149,7 +149,9 @@ let package = Package(
         .testTarget(name: "ZooterWireTests", dependencies: ["ZooterWire", "ZooterTestSupport"]),
         .testTarget(name: "ZooterCoreTests", dependencies: ["ZooterCore", "ZooterVectorMath"]),
         .testTarget(name: "ZooterGatewayTests", dependencies: ["ZooterGateway", "ZooterExchangeLog", "ZooterTestSupport", "ZooterCore", "ZooterServiceKit", "ZooterRPC",
-                                                                .product(name: "HTTPTypes", package: "swift-http-types")]),
+                                                                .product(name: "HTTPTypes", package: "swift-http-types"),
+                                                                .product(name: "NIOCore", package: "swift-nio"),
+                                                                .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(
             name: "ZooterTaggerTests",
             dependencies: ["ZooterTagger", "ZooterCore", "ZooterServiceKit", "ZooterWire",

@@ -24,8 +24,13 @@ enum ClientDisconnect {
             do {
                 for try await element in upstream {
                     output.yield(element)
-                    guard await permits.next() != nil, !Task.isCancelled else { break }
+                    // Waits until the consumer took it; nil once stopped or cancelled.
+                    guard await permits.next() != nil else { break }
                 }
+                // A cancelled read may end as if the upstream had finished (an AsyncStream's
+                // iterator returns nil when cancelled, and so does waiting for a permit): the
+                // consumer must see the client's departure as an error, never as a whole answer.
+                try Task.checkCancellation()
                 output.finish()
             } catch {
                 output.finish(throwing: error)
