@@ -23,7 +23,7 @@ enum Kernels {
                 bias: weight.bias == nil ? nil : bias.baseAddress, gelu: gelu,
                 residual: residual == nil ? nil : res.baseAddress, residualStride: n)
             // Tasks are (row chunk × panel group) blocks of C, claimed dynamically.
-            let grid = TaskGrid(rows: m, panels: weight.panelCount, threads: threads)
+            let grid = TaskGrid(rows: m, panels: weight.panelCount, threads: threads, vectorWidth: vectorWidth)
             Parallel.forEachTask(grid.count, threads: threads) { task in
                 let (rows, panels) = grid.block(task)
                 GEMM.multiply(
@@ -128,17 +128,23 @@ enum Kernels {
 
 /// Splits a GEMM's output into blocks: row chunks × groups of 16-column panels. Single-thread
 /// calls get one block. Otherwise about 4 blocks per thread, so dynamic claiming can balance a busy
-/// machine. Rows are split first: every block packs (at 256 bits) or streams its own A rows, so
-/// splitting the columns instead would pack or stream the same rows once per column group.
-/// Column groups make up the count only for short inputs (a batch of one), and hold whole pairs
-/// of panels, which the 512-bit kernel takes together.
+/// machine. Every row chunk streams all of B (the weights, 0.6–2.4 MB per matrix), every column
+/// group its rows of A; which split is cheaper depends on the kernel:
+/// - at 256 bits each block packs its A rows first, so a second column group packs the same rows
+///   again: rows are split first, at least 8 row tiles (48 rows) per chunk;
+/// - at 512 bits A is read in place, and columns are split first, up to 1,024 rows per chunk.
+///   Measured on a 2-core AVX-512 host (1 MB L2 per core), 2 threads, medians of 5 alternating
+///   runs against splitting rows: 16 × 32 tokens 5 % faster (9 % on the best runs), 256 × 1 3 %,
+///   64 × 32 no slower; at 256 bits the same split was 10–20 % slower (`docs/benchmarks.md`).
+/// Column groups hold whole pairs of panels, which the 512-bit kernel takes together; row chunks
+/// make up the count where there are too few pairs for the threads.
 struct TaskGrid {
     let rowChunks: Int
     let panelGroups: Int
     let rows: Int
     let panels: Int
 
-    init(rows: Int, panels: Int, threads: Int) {
+    init(rows: Int, panels: Int, threads: Int, vectorWidth: VectorWidth) {
         self.rows = rows
         self.panels = panels
         guard threads > 1 else {
@@ -148,9 +154,9 @@ struct TaskGrid {
         }
         let target = 4 * threads
         let rowTiles = (rows + GEMM.microRows - 1) / GEMM.microRows
-        // At least 8 row tiles (48 rows) per chunk, so a chunk's A rows are reused enough.
-        rowChunks = max(1, min(target, rowTiles / 8))
         let pairs = (panels + 1) / 2
+        let wanted = vectorWidth == .avx512 ? max(rows / 1024, (target + pairs - 1) / pairs) : target
+        rowChunks = max(1, min(target, wanted, rowTiles / 8))
         panelGroups = max(1, min(pairs, (target + rowChunks - 1) / rowChunks))
     }
 
